@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what building and testing Shoal needs on Debian 12. Idempotent and
+# quiet when everything is already there. Integration tests use the machine's
+# python3 with boto3 >= 1.34 and the AWS CLI (JSON protocol for SQS).
+set -euo pipefail
+packages=(build-essential cmake libboost1.81-dev nlohmann-json3-dev libssl-dev doctest-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
