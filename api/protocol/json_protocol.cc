@@ -1,0 +1,63 @@
+#include "api/protocol/json_protocol.h"
+
+#include "api/common/base64.h"
+
+namespace shoal::api {
+namespace {
+
+void blobs_to_base64(nlohmann::json& value) {
+  if (value.is_binary()) {
+    const auto& bytes = value.get_binary();
+    value = base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } else if (value.is_structured()) {
+    for (auto& child : value) blobs_to_base64(child);
+  }
+}
+
+ApiResponse base_response(int status, const JsonDialect& dialect, const std::string& request_id) {
+  ApiResponse r;
+  r.status = status;
+  r.content_type = std::string(dialect.content_type);
+  r.headers.emplace_back("x-amzn-RequestId", request_id);
+  return r;
+}
+
+}  // namespace
+
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return nlohmann::json::object();
+  auto value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    return AwsError{"SerializationException", "", 400, true,
+                    "Unable to parse the request body as JSON."};
+  }
+  if (!value.is_object()) {
+    return AwsError{"SerializationException", "", 400, true,
+                    "Start of structure or map expected at the top level of the request body."};
+  }
+  return value;
+}
+
+ApiResponse render_json_result(nlohmann::json output, const JsonDialect& dialect,
+                               const std::string& request_id) {
+  auto r = base_response(200, dialect, request_id);
+  blobs_to_base64(output);
+  r.body = output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
+                              const std::string& request_id) {
+  auto r = base_response(error.http_status, dialect, request_id);
+  r.headers.emplace_back("x-amzn-ErrorType", error.code);
+  if (dialect.query_compatible && !error.query_code.empty()) {
+    r.headers.emplace_back("x-amzn-query-error",
+                           error.query_code + (error.sender_fault ? ";Sender" : ";Receiver"));
+  }
+  nlohmann::json body = {{"__type", std::string(dialect.type_prefix) + error.code}};
+  if (!error.message.empty()) body["message"] = error.message;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace shoal::api

@@ -1,0 +1,34 @@
+// AWS JSON 1.0 / 1.1: decodes request bodies and renders results and errors
+// (`{"__type", "message"}`, x-amzn-ErrorType, and for query-compatible
+// services such as SQS the x-amzn-query-error header that SDKs read the
+// legacy code from). Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_request.h"
+#include "api/aws_error.h"
+
+namespace shoal::api {
+
+struct JsonDialect {
+  std::string_view content_type;  // "application/x-amz-json-1.0"
+  std::string_view type_prefix;   // "com.amazonaws.sqs#", or empty
+  bool query_compatible = false;  // send x-amzn-query-error
+};
+
+// An empty body is an empty object; anything but a JSON object is a
+// SerializationException.
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body);
+
+// Renders output; json::binary values become base64 strings.
+ApiResponse render_json_result(nlohmann::json output, const JsonDialect& dialect,
+                               const std::string& request_id);
+ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
+                              const std::string& request_id);
+
+}  // namespace shoal::api

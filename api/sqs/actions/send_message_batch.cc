@@ -1,0 +1,45 @@
+// SendMessageBatch: up to 10 messages, at most 1 MiB in all; each entry
+// succeeds or fails on its own.
+#include "api/sqs/batch.h"
+#include "api/sqs/limits.h"
+#include "api/sqs/message_input.h"
+#include "api/sqs/sqs_action.h"
+#include "api/sqs/sqs_errors.h"
+
+namespace shoal::api::sqs {
+
+
+
+ActionResult send_message_batch(const SqsCall& call) {
+  auto [queue, error] = resolve_queue(call);
+  if (!queue) return ActionResult::fail(error);
+  const auto* entries = member(call.input, "Entries");
+  if (auto invalid = check_batch(entries, "SendMessageBatchRequestEntry")) return ActionResult::fail(*invalid);
+
+  auto attributes = queue->attributes();
+  std::vector<std::variant<storage::NewMessage, AwsError>> reads;
+  std::size_t total = 0;
+  for (const auto& entry : *entries) {
+    reads.push_back(read_new_message(entry, attributes, call.ctx));
+    if (auto* message = std::get_if<storage::NewMessage>(&reads.back())) total += message_size(*message);
+  }
+  if (total > static_cast<std::size_t>(limits::kMaxMessageBytes)) {
+    return ActionResult::fail(batch_request_too_long(total));
+  }
+
+  nlohmann::json successful = nlohmann::json::array();
+  nlohmann::json failed = nlohmann::json::array();
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    auto id = (*entries)[i].value("Id", "");
+    if (auto* invalid = std::get_if<AwsError>(&reads[i])) {
+      failed.push_back(batch_failure(id, *invalid));
+      continue;
+    }
+    auto result = send_and_describe(*queue, std::move(std::get<storage::NewMessage>(reads[i])));
+    result["Id"] = id;
+    successful.push_back(std::move(result));
+  }
+  return ActionResult::ok({{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
+}
+
+}  // namespace shoal::api::sqs

@@ -1,0 +1,232 @@
+#include "api/sqs/message_input.h"
+
+#include <cstdint>
+#include <string_view>
+
+#include "api/common/base64.h"
+#include "api/common/digest.h"
+#include "api/sqs/limits.h"
+#include "api/sqs/message_md5.h"
+#include "api/sqs/sqs_action.h"
+#include "api/sqs/sqs_errors.h"
+
+namespace shoal::api::sqs {
+namespace {
+
+// True when every code point is in #x9 | #xA | #xD | #x20-#xD7FF |
+// #xE000-#xFFFD | #x10000-#x10FFFF (the input is valid UTF-8: the JSON parser
+// checked).
+bool has_only_allowed_characters(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::uint32_t cp;
+    int len;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c >> 5) == 0x6) {
+      cp = c & 0x1f;
+      len = 2;
+    } else if ((c >> 4) == 0xe) {
+      cp = c & 0x0f;
+      len = 3;
+    } else if ((c >> 3) == 0x1e) {
+      cp = c & 0x07;
+      len = 4;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(len) > text.size()) return false;
+    for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3f);
+    i += static_cast<std::size_t>(len);
+    bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+              (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_number(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_valid_attribute_name(std::string_view name) {
+  if (name.empty() || name.size() > limits::kMaxAttributeNameLength) return false;
+  if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
+  if (starts_with_ignoring_case(name, "aws.") || starts_with_ignoring_case(name, "amazon.")) return false;
+  for (char c : name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// 1-128 characters of alphanumerics and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~).
+bool is_valid_group_or_dedup_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) return false;
+  }
+  return true;
+}
+
+std::variant<storage::MessageAttribute, AwsError> read_attribute(const std::string& name,
+                                                                  const nlohmann::json& value) {
+  storage::MessageAttribute attribute;
+  attribute.data_type = string_member(value, "DataType").value_or("");
+  if (attribute.data_type.empty()) {
+    return invalid_parameter_value("The message attribute '" + name + "' must contain non-empty message attribute type.");
+  }
+  std::string_view base = attribute.data_type;
+  base = base.substr(0, base.find('.'));
+  if (base != "String" && base != "Number" && base != "Binary") {
+    return invalid_parameter_value("The type of message (user) attribute '" + name +
+                                   "' is invalid. You must use only the following supported type prefixes: "
+                                   "Binary, Number, String.");
+  }
+  if (base == "Binary") {
+    auto encoded = string_member(value, "BinaryValue").value_or("");
+    auto decoded = base64_decode(encoded);
+    if (!decoded) return invalid_parameter_value("Message (user) attribute '" + name + "' has an invalid binary value.");
+    if (decoded->empty()) {
+      return invalid_parameter_value("Message (user) attribute '" + name +
+                                     "' must contain a non-empty value of type 'Binary'.");
+    }
+    attribute.binary_value = std::move(*decoded);
+    return attribute;
+  }
+  attribute.string_value = string_member(value, "StringValue").value_or("");
+  if (attribute.string_value.empty()) {
+    return invalid_parameter_value("Message (user) attribute '" + name + "' must contain a non-empty value of type '" +
+                                   std::string(base) + "'.");
+  }
+  if (!has_only_allowed_characters(attribute.string_value)) return invalid_message_contents();
+  if (base == "Number" && !is_number(attribute.string_value)) {
+    return invalid_parameter_value("Can't cast the value of message (user) attribute '" + name + "' to a number.");
+  }
+  return attribute;
+}
+
+}  // namespace
+
+std::size_t message_size(const storage::NewMessage& message) {
+  std::size_t size = message.body.size();
+  for (const auto& [name, attribute] : message.attributes) {
+    size += name.size() + attribute.data_type.size() + attribute.string_value.size() + attribute.binary_value.size();
+  }
+  return size;
+}
+
+std::variant<storage::NewMessage, AwsError> read_new_message(const nlohmann::json& entry,
+                                                             const storage::QueueAttributes& queue,
+                                                             const RequestContext& ctx) {
+  storage::NewMessage message;
+  message.body = string_member(entry, "MessageBody").value_or("");
+  if (message.body.empty()) return missing_parameter("MessageBody");
+
+  if (auto delay = int_member(entry, "DelaySeconds")) {
+    if (*delay < 0 || *delay > limits::kMaxDelaySeconds) {
+      return invalid_parameter("DelaySeconds", std::to_string(*delay), "DelaySeconds must be >= 0 and <= 900");
+    }
+    if (queue.fifo && *delay != 0) {
+      return invalid_parameter("DelaySeconds", std::to_string(*delay),
+                               "The request include parameter that is not valid for this queue type.");
+    }
+    if (!queue.fifo) message.delay = std::chrono::seconds(*delay);
+  }
+  if (!has_only_allowed_characters(message.body)) return invalid_message_contents();
+
+  if (const auto* attributes = member(entry, "MessageAttributes")) {
+    if (attributes->size() > limits::kMaxMessageAttributes) {
+      return invalid_parameter_value("Number of message attributes [" + std::to_string(attributes->size()) +
+                                     "] exceeds the allowed maximum [10].");
+    }
+    for (const auto& [name, value] : attributes->items()) {
+      if (!is_valid_attribute_name(name)) {
+        return invalid_parameter_value("Message (user) attribute name '" + name + "' is invalid.");
+      }
+      auto attribute = read_attribute(name, value);
+      if (auto* error = std::get_if<AwsError>(&attribute)) return *error;
+      message.attributes.emplace(name, std::move(std::get<storage::MessageAttribute>(attribute)));
+    }
+  }
+  if (message_size(message) > static_cast<std::size_t>(queue.maximum_message_size)) {
+    return invalid_parameter_value("One or more parameters are invalid. Reason: Message must be shorter than " +
+                                   std::to_string(queue.maximum_message_size) + " bytes.");
+  }
+
+  storage::MessageAttributes system_attributes;
+  if (const auto* system = member(entry, "MessageSystemAttributes")) {
+    for (const auto& [name, value] : system->items()) {
+      auto attribute = read_attribute(name, value);
+      if (auto* error = std::get_if<AwsError>(&attribute)) return *error;
+      auto& read = std::get<storage::MessageAttribute>(attribute);
+      if (read.data_type != "String") {
+        return invalid_parameter_value("Message system attribute '" + name + "' must be of type 'String'.");
+      }
+      message.trace_header = read.string_value;
+      system_attributes.emplace(name, std::move(read));
+    }
+  }
+
+  for (const char* parameter : {"MessageGroupId", "MessageDeduplicationId"}) {
+    if (auto id = string_member(entry, parameter)) {
+      if (!is_valid_group_or_dedup_id(*id)) {
+        return invalid_parameter(parameter, *id,
+                                 std::string(parameter) +
+                                     " can only include alphanumeric and punctuation characters. 1 to 128 in length.");
+      }
+    }
+  }
+  message.group_id = string_member(entry, "MessageGroupId").value_or("");
+  message.deduplication_id = string_member(entry, "MessageDeduplicationId").value_or("");
+  if (queue.fifo) {
+    if (message.group_id.empty()) return missing_parameter("MessageGroupId");
+    if (message.deduplication_id.empty()) {
+      if (!queue.content_based_deduplication) {
+        return invalid_parameter_value(
+            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
+            "explicitly");
+      }
+      message.deduplication_id = sha256_hex(message.body);
+    }
+  } else if (!message.deduplication_id.empty()) {
+    return invalid_parameter("MessageDeduplicationId", message.deduplication_id,
+                             "The request include parameter that is not valid for this queue type.");
+  }
+
+  message.md5_of_body = md5_of_body(message.body);
+  message.md5_of_attributes = md5_of_attributes(message.attributes);
+  message.md5_of_system_attributes = md5_of_attributes(system_attributes);
+  message.sender_id = ctx.access_key.empty() ? ctx.account : ctx.access_key;
+  return message;
+}
+
+}  // namespace shoal::api::sqs

@@ -1,0 +1,30 @@
+// SqsService: runs one SQS action by name on a decoded request: looks up the
+// handler, normalizes and validates the input against the SQS model, then
+// calls the handler. Protocol-neutral. Thread-safe (state lives in the
+// registry, which locks itself).
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "api/action_result.h"
+#include "api/request_context.h"
+#include "storage/clock.h"
+#include "storage/queue/queue_registry.h"
+
+namespace shoal::api::sqs {
+
+class SqsService {
+ public:
+  SqsService(storage::QueueRegistry& queues, const storage::Clock& clock) : queues_(queues), clock_(clock) {}
+
+  // `input` may be rewritten in place (normalization).
+  ActionResult call(std::string_view action, nlohmann::json& input, const RequestContext& ctx);
+
+ private:
+  storage::QueueRegistry& queues_;
+  const storage::Clock& clock_;
+};
+
+}  // namespace shoal::api::sqs
