@@ -2,6 +2,8 @@
 // receipt handles, driven by an injected Clock. Every state change goes through
 // the public operations below (a later append log records exactly these).
 // Thread-safe: one mutex per queue; waiter callbacks run without it held.
+// Time-driven transitions (delay end, visibility expiry, retention) are applied
+// lazily by the next operation that looks at the messages.
 #pragma once
 
 #include <chrono>
@@ -39,6 +41,17 @@ struct SendOutcome {
   std::string sequence_number;  // FIFO only
 };
 
+// The result of Queue::receive_or_wait.
+struct ReceiveOrWait {
+  std::vector<ReceivedMessage> messages;
+  // Non-zero when nothing was receivable and the waker was registered (remove
+  // it with remove_waiter when giving up). Zero with no messages: the queue is
+  // closed and the waker was not kept.
+  std::uint64_t waiter_id = 0;
+  // When nothing was receivable: next_change() at the same instant.
+  std::optional<TimePoint> next_change;
+};
+
 class Queue {
  public:
   Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
@@ -57,30 +70,55 @@ class Queue {
   void tag(const std::map<std::string, std::string>& tags);
   void untag(const std::vector<std::string>& keys);
 
+  static constexpr std::chrono::seconds kPurgeCooldown{60};
+
   SendOutcome send(NewMessage message);
   // Up to max_messages visible messages, oldest first; each becomes invisible
   // for visibility_timeout (default: the queue's) and gets a new receipt handle.
+  // A message whose visibility expired is served again in its send order.
+  // Visibility 0 leaves the message visible (it still counts as a receive).
   std::vector<ReceivedMessage> receive(int max_messages,
                                        std::optional<std::chrono::seconds> visibility_timeout);
-  // kInvalidHandle for a handle this queue did not issue. Deleting a message
-  // that is already gone succeeds, as on AWS standard queues.
+  // receive(), and when it finds nothing, add_waiter(wake) under the same lock,
+  // so a send racing with the poll cannot be missed. wake is not called when
+  // messages are returned.
+  ReceiveOrWait receive_or_wait(int max_messages,
+                                std::optional<std::chrono::seconds> visibility_timeout,
+                                std::function<void()> wake);
+  // kInvalidHandle for a handle this queue did not issue (garbage, another
+  // queue, or an earlier queue of the same name). Deleting a message that is
+  // already gone succeeds, as on AWS standard queues. An older handle of a
+  // message that was received again still deletes it (AWS says it "might"; we
+  // do, like ElasticMQ and LocalStack).
   Status delete_message(std::string_view receipt_handle);
-  // kInvalidHandle as above; kNotInflight when the message is not in flight.
-  // The new timeout counts from now.
+  // kInvalidHandle as above; kNotInflight when the message is gone, visible or
+  // delayed, and also when the handle is not the latest one of the message
+  // (AWS accepts only the most recent handle; the message is left untouched).
+  // The new timeout counts from now; 0 makes the message visible and wakes
+  // waiters.
   Status change_visibility(std::string_view receipt_handle, std::chrono::seconds timeout);
-  // kPurgeInProgress within 60 s of the previous purge.
+  // Deletes every message at once. kPurgeInProgress within kPurgeCooldown of
+  // the previous purge (nothing is deleted then).
   Status purge();
+  // Applies due transitions first, so the counts are current.
   QueueCounts counts() const;
 
   // Long polling. A waiter is called once a message may be receivable because
   // of a send or a visibility change to 0 (time-driven changes are announced by
   // next_change()), or when the queue is closed; it is then removed. It runs on
   // the thread that caused the change, after the queue's lock is released.
+  // Every waiter is woken by each such change. To not miss a send between an
+  // empty receive and add_waiter, use receive_or_wait, or add the waiter first
+  // and receive (or check counts()) afterwards. On a closed queue, wake is
+  // called at once on the calling thread. Ids are never 0.
   std::uint64_t add_waiter(std::function<void()> wake);
+  // Unknown or already-called ids are ignored.
   void remove_waiter(std::uint64_t id);
-  // Earliest future time a delayed or in-flight message becomes visible.
+  // Earliest future time a delayed or in-flight message becomes visible
+  // (nullopt: none). Applies due transitions first.
   std::optional<TimePoint> next_change() const;
-  // Marks the queue deleted and wakes every waiter.
+  // Marks the queue deleted and wakes every waiter. Messages stay readable
+  // through this object for requests that already hold it.
   void close();
   bool closed() const;
 

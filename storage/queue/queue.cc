@@ -1,0 +1,493 @@
+#include "storage/queue/queue.h"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/queue/receipt_handle.h"
+#include "storage/random.h"
+
+namespace shoal::storage {
+namespace {
+
+enum class Where : std::uint8_t { kVisible, kDelayed, kInFlight };
+
+// One message and its delivery state. `epoch` changes whenever the message
+// moves between the ready queue and the timed heap, so stale entries left in
+// those structures (by a delete, a move or a retention drop) are recognised
+// and skipped instead of being searched for and erased.
+struct Entry {
+  std::shared_ptr<const StoredMessage> message;
+  TimePoint first_receive{};
+  TimePoint visible_at{};
+  std::uint64_t nonce = 0;  // the latest receive's nonce; 0: never received
+  std::uint32_t epoch = 0;
+  int receive_count = 0;
+  Where where = Where::kVisible;
+};
+
+struct Ref {
+  std::uint64_t seq;
+  std::uint32_t epoch;
+};
+
+struct Timed {
+  TimePoint at;
+  std::uint64_t seq;
+  std::uint32_t epoch;
+};
+
+struct Born {
+  TimePoint sent;  // never decreasing along the deque (see State::born_last)
+  std::uint64_t seq;
+};
+
+// Greater-than orders, so std::*_heap keep the smallest on top.
+bool later_seq(const Ref& a, const Ref& b) { return a.seq > b.seq; }
+bool later_time(const Timed& a, const Timed& b) {
+  return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+}
+
+// Visible messages by send order (seq). Sends append increasing seqs, which go
+// to a plain FIFO; messages coming back (visibility expiry, end of a delay
+// behind newer sends) go to a small min-heap. The smaller front of the two is
+// the oldest visible message.
+class ReadyQueue {
+ public:
+  void push(Ref r) {
+    if (fresh_.empty() || r.seq > fresh_.back().seq) {
+      fresh_.push_back(r);
+    } else {
+      returned_.push_back(r);
+      std::push_heap(returned_.begin(), returned_.end(), later_seq);
+    }
+  }
+  bool empty() const { return fresh_.empty() && returned_.empty(); }
+  std::size_t size() const { return fresh_.size() + returned_.size(); }
+  // Requires !empty().
+  Ref pop() {
+    if (returned_.empty() || (!fresh_.empty() && fresh_.front().seq < returned_.front().seq)) {
+      Ref r = fresh_.front();
+      fresh_.pop_front();
+      return r;
+    }
+    std::pop_heap(returned_.begin(), returned_.end(), later_seq);
+    Ref r = returned_.back();
+    returned_.pop_back();
+    return r;
+  }
+  template <typename Keep>
+  void compact(Keep keep) {
+    std::erase_if(fresh_, [&](const Ref& r) { return !keep(r); });
+    std::erase_if(returned_, [&](const Ref& r) { return !keep(r); });
+    std::make_heap(returned_.begin(), returned_.end(), later_seq);
+  }
+  void clear() {
+    fresh_.clear();
+    returned_.clear();
+  }
+
+ private:
+  std::deque<Ref> fresh_;
+  std::vector<Ref> returned_;
+};
+
+// Garbage allowed in a lazily cleaned structure before it is compacted:
+// compaction costs O(size) and runs after at least live + kSlack garbage
+// entries were added, so it is amortised O(1) per operation.
+constexpr std::size_t kSlack = 64;
+
+}  // namespace
+
+struct Queue::State {
+  mutable std::mutex mu;
+  QueueAttributes attributes;
+  std::map<std::string, std::string> tags;
+  TimePoint last_modified;
+  std::optional<TimePoint> last_purge;
+  bool closed = false;
+
+  // Tie receipt handles to this queue object: a queue deleted and created
+  // again under the same name rejects the old queue's handles.
+  const std::uint64_t instance_id = random_u64();
+  const std::uint64_t secret = random_u64();
+
+  std::uint64_t next_seq = 1;
+  std::uint64_t receives = 0;  // the receive nonce counter
+  std::unordered_map<std::uint64_t, Entry> messages;
+  ReadyQueue ready;              // visible messages
+  std::vector<Timed> timed;      // min-heap: delayed and in-flight messages
+  std::deque<Born> born;         // every message by send time, for retention
+  TimePoint born_last{};
+  QueueCounts counts;
+
+  std::uint64_t next_waiter = 1;
+  std::unordered_map<std::uint64_t, std::function<void()>> waiters;
+
+  std::int64_t& count_of(Where w) {
+    switch (w) {
+      case Where::kVisible: return counts.visible;
+      case Where::kDelayed: return counts.delayed;
+      case Where::kInFlight: break;
+    }
+    return counts.in_flight;
+  }
+
+  void make_visible(std::uint64_t seq, Entry& e, TimePoint now) {
+    --count_of(e.where);
+    ++counts.visible;
+    e.where = Where::kVisible;
+    e.visible_at = now;
+    ++e.epoch;
+    ready.push({seq, e.epoch});
+  }
+
+  void schedule(std::uint64_t seq, Entry& e, TimePoint at, Where where) {
+    --count_of(e.where);
+    ++count_of(where);
+    e.where = where;
+    e.visible_at = at;
+    ++e.epoch;
+    timed.push_back({at, seq, e.epoch});
+    std::push_heap(timed.begin(), timed.end(), later_time);
+  }
+
+  void erase(std::unordered_map<std::uint64_t, Entry>::iterator it) {
+    --count_of(it->second.where);
+    messages.erase(it);
+  }
+
+  bool current(std::uint64_t seq, std::uint32_t epoch) const {
+    auto it = messages.find(seq);
+    return it != messages.end() && it->second.epoch == epoch;
+  }
+
+  // Applies every time-driven transition due at `now`.
+  void advance(TimePoint now) {
+    while (!timed.empty() && timed.front().at <= now) {
+      std::pop_heap(timed.begin(), timed.end(), later_time);
+      const Timed t = timed.back();
+      timed.pop_back();
+      auto it = messages.find(t.seq);
+      if (it != messages.end() && it->second.epoch == t.epoch) make_visible(t.seq, it->second, t.at);
+    }
+    // Retention counts from the send time with the current period, so a
+    // shortened period applies to messages already in the queue.
+    const auto retention = attributes.message_retention;
+    while (!born.empty() && born.front().sent + retention <= now) {
+      auto it = messages.find(born.front().seq);
+      born.pop_front();
+      if (it != messages.end()) erase(it);
+    }
+    compact();
+  }
+
+  void compact() {
+    const auto timed_live = static_cast<std::size_t>(counts.in_flight + counts.delayed);
+    if (timed.size() > 2 * timed_live + kSlack) {
+      std::erase_if(timed, [&](const Timed& t) { return !current(t.seq, t.epoch); });
+      std::make_heap(timed.begin(), timed.end(), later_time);
+    }
+    if (ready.size() > 2 * static_cast<std::size_t>(counts.visible) + kSlack) {
+      ready.compact([&](const Ref& r) { return current(r.seq, r.epoch); });
+    }
+    if (born.size() > 2 * messages.size() + kSlack) {
+      std::erase_if(born, [&](const Born& b) { return !messages.contains(b.seq); });
+    }
+  }
+
+  // Earliest valid entry of the timed heap; drops stale tops on the way.
+  std::optional<TimePoint> earliest() {
+    while (!timed.empty()) {
+      const Timed& t = timed.front();
+      if (current(t.seq, t.epoch)) return t.at;
+      std::pop_heap(timed.begin(), timed.end(), later_time);
+      timed.pop_back();
+    }
+    return std::nullopt;
+  }
+
+  std::vector<ReceivedMessage> take(int max_messages,
+                                    std::optional<std::chrono::seconds> visibility_timeout,
+                                    TimePoint now) {
+    std::vector<ReceivedMessage> out;
+    if (max_messages <= 0) return out;
+    const auto visibility =
+        std::max(visibility_timeout.value_or(attributes.visibility_timeout), std::chrono::seconds(0));
+    out.reserve(static_cast<std::size_t>(
+        std::min<std::int64_t>(max_messages, std::max<std::int64_t>(counts.visible, 0))));
+    std::vector<std::uint64_t> stay_visible;
+    while (out.size() < static_cast<std::size_t>(max_messages) && !ready.empty()) {
+      const Ref r = ready.pop();
+      auto it = messages.find(r.seq);
+      if (it == messages.end() || it->second.epoch != r.epoch) continue;
+      Entry& e = it->second;
+      if (++e.receive_count == 1) e.first_receive = now;
+      e.nonce = ++receives;
+      out.push_back(ReceivedMessage{
+          e.message, encode_receipt_handle({instance_id, r.seq, e.nonce}, secret),
+          e.receive_count, e.first_receive});
+      if (visibility.count() > 0) {
+        schedule(r.seq, e, now + visibility, Where::kInFlight);
+      } else {
+        stay_visible.push_back(r.seq);
+      }
+    }
+    // Pushed back only now so one receive never returns a message twice.
+    for (std::uint64_t seq : stay_visible) {
+      Entry& e = messages.at(seq);
+      ++e.epoch;
+      ready.push({seq, e.epoch});
+    }
+    compact();
+    return out;
+  }
+
+  std::vector<std::function<void()>> collect_waiters() {
+    std::vector<std::function<void()>> out;
+    out.reserve(waiters.size());
+    for (auto& [id, wake] : waiters) out.push_back(std::move(wake));
+    waiters.clear();
+    return out;
+  }
+};
+
+namespace {
+
+void call_all(std::vector<std::function<void()>>& wakes) {
+  for (auto& wake : wakes) {
+    if (wake) wake();
+  }
+}
+
+}  // namespace
+
+Queue::Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
+             const Clock& clock)
+    : key_(std::move(key)), created_(clock.now()), clock_(clock), state_(std::make_unique<State>()) {
+  state_->attributes = std::move(attributes);
+  state_->tags = std::move(tags);
+  state_->last_modified = created_;
+}
+
+Queue::~Queue() = default;
+
+TimePoint Queue::last_modified() const {
+  std::lock_guard lock(state_->mu);
+  return state_->last_modified;
+}
+
+QueueAttributes Queue::attributes() const {
+  std::lock_guard lock(state_->mu);
+  return state_->attributes;
+}
+
+void Queue::set_attributes(QueueAttributes attributes) {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->attributes = std::move(attributes);
+  state_->last_modified = now;
+}
+
+std::map<std::string, std::string> Queue::tags() const {
+  std::lock_guard lock(state_->mu);
+  return state_->tags;
+}
+
+void Queue::tag(const std::map<std::string, std::string>& tags) {
+  std::lock_guard lock(state_->mu);
+  for (const auto& [k, v] : tags) state_->tags[k] = v;
+}
+
+void Queue::untag(const std::vector<std::string>& keys) {
+  std::lock_guard lock(state_->mu);
+  for (const auto& k : keys) state_->tags.erase(k);
+}
+
+SendOutcome Queue::send(NewMessage message) {
+  const TimePoint now = clock_.now();
+  auto stored = std::make_shared<StoredMessage>();
+  stored->message_id = random_uuid();
+  stored->body = std::move(message.body);
+  stored->attributes = std::move(message.attributes);
+  stored->md5_of_body = std::move(message.md5_of_body);
+  stored->md5_of_attributes = std::move(message.md5_of_attributes);
+  stored->md5_of_system_attributes = std::move(message.md5_of_system_attributes);
+  stored->trace_header = std::move(message.trace_header);
+  stored->sender_id = std::move(message.sender_id);
+  stored->group_id = std::move(message.group_id);
+  stored->deduplication_id = std::move(message.deduplication_id);
+  stored->sent = now;
+  SendOutcome outcome{stored->message_id, {}};
+
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard lock(state_->mu);
+    State& s = *state_;
+    s.advance(now);
+    const auto delay = std::max(message.delay.value_or(s.attributes.delay), std::chrono::seconds(0));
+    const std::uint64_t seq = s.next_seq++;
+    auto [it, inserted] = s.messages.try_emplace(seq);
+    Entry& e = it->second;
+    e.message = std::move(stored);
+    // A clock stepping back must not break the deque's order; such a message
+    // is then kept slightly longer than its retention.
+    s.born_last = std::max(s.born_last, now);
+    s.born.push_back({s.born_last, seq});
+    if (delay.count() > 0) {
+      e.where = Where::kDelayed;
+      e.visible_at = now + delay;
+      ++s.counts.delayed;
+      s.timed.push_back({e.visible_at, seq, e.epoch});
+      std::push_heap(s.timed.begin(), s.timed.end(), later_time);
+    } else {
+      e.where = Where::kVisible;
+      e.visible_at = now;
+      ++s.counts.visible;
+      s.ready.push({seq, e.epoch});
+      if (!s.waiters.empty()) wakes = s.collect_waiters();
+    }
+  }
+  call_all(wakes);
+  return outcome;
+}
+
+std::vector<ReceivedMessage> Queue::receive(int max_messages,
+                                            std::optional<std::chrono::seconds> visibility_timeout) {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  return state_->take(max_messages, visibility_timeout, now);
+}
+
+ReceiveOrWait Queue::receive_or_wait(int max_messages,
+                                     std::optional<std::chrono::seconds> visibility_timeout,
+                                     std::function<void()> wake) {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  State& s = *state_;
+  s.advance(now);
+  ReceiveOrWait out;
+  out.messages = s.take(max_messages, visibility_timeout, now);
+  if (!out.messages.empty() || s.closed) return out;
+  out.waiter_id = s.next_waiter++;
+  s.waiters.emplace(out.waiter_id, std::move(wake));
+  out.next_change = s.earliest();
+  return out;
+}
+
+Status Queue::delete_message(std::string_view receipt_handle) {
+  State& s = *state_;
+  // instance_id and secret are const: decoding needs no lock.
+  const DecodedReceiptHandle h = decode_receipt_handle(receipt_handle, s.instance_id, s.secret);
+  if (!h.status.is_ok()) return h.status;
+  std::lock_guard lock(s.mu);
+  if (h.seq >= s.next_seq || h.nonce == 0 || h.nonce > s.receives) {
+    return Status::invalid_handle("receipt handle was not issued by this queue");
+  }
+  auto it = s.messages.find(h.seq);
+  if (it == s.messages.end()) return Status::ok();  // already deleted, purged or expired
+  // Deleted even when h.nonce is older than the latest receive (see queue.h).
+  s.erase(it);
+  s.compact();
+  return Status::ok();
+}
+
+Status Queue::change_visibility(std::string_view receipt_handle, std::chrono::seconds timeout) {
+  const TimePoint now = clock_.now();
+  std::vector<std::function<void()>> wakes;
+  State& s = *state_;
+  const DecodedReceiptHandle h = decode_receipt_handle(receipt_handle, s.instance_id, s.secret);
+  if (!h.status.is_ok()) return h.status;
+  {
+    std::lock_guard lock(s.mu);
+    if (h.seq >= s.next_seq || h.nonce == 0 || h.nonce > s.receives) {
+      return Status::invalid_handle("receipt handle was not issued by this queue");
+    }
+    s.advance(now);
+    auto it = s.messages.find(h.seq);
+    if (it == s.messages.end()) return Status::not_inflight("message does not exist");
+    Entry& e = it->second;
+    if (e.where != Where::kInFlight) return Status::not_inflight("message is not in flight");
+    if (e.nonce != h.nonce) {
+      return Status::not_inflight("receipt handle is not the message's latest");
+    }
+    if (timeout.count() <= 0) {
+      s.make_visible(h.seq, e, now);
+      if (!s.waiters.empty()) wakes = s.collect_waiters();
+    } else {
+      s.schedule(h.seq, e, now + timeout, Where::kInFlight);
+    }
+    s.compact();
+  }
+  call_all(wakes);
+  return Status::ok();
+}
+
+Status Queue::purge() {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  State& s = *state_;
+  if (s.last_purge && now < *s.last_purge + kPurgeCooldown) {
+    return Status::purge_in_progress("a purge ran within the last 60 seconds");
+  }
+  s.last_purge = now;
+  s.messages.clear();
+  s.ready.clear();
+  s.timed.clear();
+  s.born.clear();
+  s.counts = {};
+  return Status::ok();
+}
+
+QueueCounts Queue::counts() const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  return state_->counts;
+}
+
+std::uint64_t Queue::add_waiter(std::function<void()> wake) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(state_->mu);
+    id = state_->next_waiter++;
+    if (!state_->closed) {
+      state_->waiters.emplace(id, std::move(wake));
+      return id;
+    }
+  }
+  if (wake) wake();
+  return id;
+}
+
+void Queue::remove_waiter(std::uint64_t id) {
+  std::lock_guard lock(state_->mu);
+  state_->waiters.erase(id);
+}
+
+std::optional<TimePoint> Queue::next_change() const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  return state_->earliest();
+}
+
+void Queue::close() {
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->closed = true;
+    wakes = state_->collect_waiters();
+  }
+  call_all(wakes);
+}
+
+bool Queue::closed() const {
+  std::lock_guard lock(state_->mu);
+  return state_->closed;
+}
+
+}  // namespace shoal::storage
