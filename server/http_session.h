@@ -1,0 +1,103 @@
+// HttpSession: one client connection. Reads a request, hands it to the
+// dispatcher, writes the answer, reads the next (keep-alive, pipelining via
+// the buffered bytes), parks long polls on a timer + engine waker. All its
+// work runs on its own strand; only start() and shutdown() may be called from
+// other threads. Owned by its pending completion handlers (shared_from_this).
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/dispatcher.h"
+#include "api/pending_response.h"
+
+namespace shoal::server {
+
+class SessionRegistry;
+
+// What every session shares; owned by the Server, outlives all sessions.
+struct SessionConfig {
+  api::Dispatcher& dispatcher;
+  SessionRegistry& registry;
+  std::uint64_t max_body_bytes;
+  std::uint32_t max_header_bytes;
+  std::chrono::seconds idle_timeout;  // 0: none
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  // The socket's executor must be a strand dedicated to this connection.
+  HttpSession(boost::asio::ip::tcp::socket&& socket, const SessionConfig& config);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void start();
+  // Graceful: an idle connection closes now, a parked long poll is answered
+  // now, a request in flight finishes and its connection then closes.
+  void shutdown();
+
+ private:
+  enum class Phase { kReading, kContinue, kParked, kWriting, kClosed };
+  enum class CloseMode { kKeepAlive, kClose, kLinger };
+
+  void do_read();
+  void on_read_header(boost::beast::error_code ec, std::size_t bytes);
+  void on_continue_written(boost::beast::error_code ec, std::size_t bytes);
+  void do_read_body();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_read_error(boost::beast::error_code ec);
+  void handle_request();
+
+  void park(std::unique_ptr<api::PendingResponse> pending);
+  void arm_pending();
+  void on_pending_timer(boost::beast::error_code ec);
+  void on_wake();
+  void check_pending(bool final);
+  void start_watch();
+  void on_watch(boost::beast::error_code ec, std::size_t bytes);
+
+  void send_error(int status, const std::string& code, const std::string& message);
+  void write(api::ApiResponse response, CloseMode mode);
+  void on_write(CloseMode mode, boost::beast::error_code ec, std::size_t bytes);
+  void do_close(CloseMode mode);
+  void do_linger();
+  void on_linger(boost::beast::error_code ec, std::size_t bytes);
+  void on_shutdown();
+  void set_idle_timeout();
+
+  const SessionConfig& config_;
+  // The connection's strand (copied from the socket before the stream takes
+  // it): never changes, so other threads may post to it.
+  const boost::asio::any_io_executor executor_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  Phase phase_ = Phase::kReading;
+  bool stopping_ = false;
+
+  // The request being answered: its HTTP version and whether it keeps alive.
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+
+  // A parked long poll (phase kParked).
+  std::unique_ptr<api::PendingResponse> pending_;
+  boost::asio::steady_timer pending_timer_;
+  // While parked a read watches for the client going away; bytes it gets are
+  // the next pipelined request and stay in buffer_.
+  bool watching_ = false;
+  bool read_after_watch_ = false;
+};
+
+}  // namespace shoal::server

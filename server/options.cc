@@ -1,0 +1,171 @@
+#include "server/options.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <thread>
+
+namespace shoal::server {
+namespace {
+
+// Returns an error message, or nullopt when the value was accepted.
+using Setter = std::optional<std::string> (*)(Options&, std::string_view);
+using Shower = std::string (*)(const Options&);
+
+struct Flag {
+  std::string_view name;     // "--port"
+  std::string_view env;      // "SHOAL_PORT"
+  std::string_view metavar;  // "PORT"
+  std::string_view help;
+  Shower show_default;
+  Setter set;
+};
+
+std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) return std::nullopt;
+  return value;
+}
+
+std::string expected_range(std::uint64_t min, std::uint64_t max) {
+  return "expected an integer in " + std::to_string(min) + ".." + std::to_string(max);
+}
+
+// A host name or address, optionally with :port; no scheme, path or spaces.
+bool plausible_host(std::string_view text) {
+  return !text.empty() && std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '@';
+  });
+}
+
+const std::array kFlags{
+    Flag{"--host", "SHOAL_HOST", "ADDRESS", "address to listen on (0.0.0.0: all interfaces)",
+         [](const Options& o) { return o.host; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (!plausible_host(v)) return "expected a host name or IP address";
+           o.host = v;
+           return std::nullopt;
+         }},
+    Flag{"--port", "SHOAL_PORT", "PORT", "TCP port to listen on (0: pick a free one and print it)",
+         [](const Options& o) { return std::to_string(o.port); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 0, 65535);
+           if (!n) return expected_range(0, 65535);
+           o.port = static_cast<std::uint16_t>(*n);
+           return std::nullopt;
+         }},
+    Flag{"--threads", "SHOAL_THREADS", "N", "I/O threads serving connections",
+         [](const Options& o) { return std::to_string(o.threads) + " (hardware concurrency)"; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 1, 1024);
+           if (!n) return expected_range(1, 1024);
+           o.threads = static_cast<unsigned>(*n);
+           return std::nullopt;
+         }},
+    Flag{"--max-body-bytes", "SHOAL_MAX_BODY_BYTES", "BYTES",
+         "largest request body accepted; bigger ones get 413 and the connection is closed",
+         [](const Options& o) { return std::to_string(o.max_body_bytes) + " (16 MiB)"; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 1, 1ull << 32);
+           if (!n) return expected_range(1, 1ull << 32);
+           o.max_body_bytes = *n;
+           return std::nullopt;
+         }},
+    Flag{"--idle-timeout-seconds", "SHOAL_IDLE_TIMEOUT_SECONDS", "SECONDS",
+         "close a connection idle (or stalled mid-request) this long; 0: never",
+         [](const Options& o) { return std::to_string(o.idle_timeout.count()); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 0, 86400);
+           if (!n) return expected_range(0, 86400);
+           o.idle_timeout = std::chrono::seconds(*n);
+           return std::nullopt;
+         }},
+    Flag{"--advertised-host", "SHOAL_ADVERTISED_HOST", "HOST[:PORT]",
+         "host written into queue URLs (empty: the request's Host header)",
+         [](const Options& o) { return o.advertised_host.empty() ? std::string("(empty)") : o.advertised_host; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (!v.empty() && !plausible_host(v)) return "expected host or host:port, without scheme or path";
+           o.advertised_host = v;
+           return std::nullopt;
+         }},
+};
+
+std::string usage() {
+  const Options defaults = default_options();
+  std::string out =
+      "usage: shoal [FLAG VALUE | FLAG=VALUE]...\n"
+      "Local emulator of Amazon SQS and Amazon Kinesis Data Streams.\n"
+      "Every flag can also be set by its environment variable; the flag wins.\n\n";
+  for (const Flag& f : kFlags) {
+    out += "  ";
+    out += f.name;
+    out += ' ';
+    out += f.metavar;
+    out += "\n      ";
+    out += f.help;
+    out += "\n      env ";
+    out += f.env;
+    out += ", default ";
+    out += f.show_default(defaults);
+    out += '\n';
+  }
+  out += "  --help\n      print this and exit\n";
+  return out;
+}
+
+ParseResult failure(std::string message) {
+  return {std::nullopt, 2, "shoal: " + std::move(message) + "\nrun 'shoal --help' for the flags\n"};
+}
+
+const Flag* find_flag(std::string_view name) {
+  for (const Flag& f : kFlags) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Options default_options() {
+  Options o;
+  o.threads = std::max(1u, std::thread::hardware_concurrency());
+  return o;
+}
+
+ParseResult parse_options(std::span<const std::string_view> args, const EnvLookup& env) {
+  Options options = default_options();
+
+  for (const Flag& f : kFlags) {
+    std::optional<std::string> value = env(f.env);
+    if (!value || value->empty()) continue;  // an empty variable counts as unset
+    if (auto error = f.set(options, *value)) {
+      return failure(std::string(f.env) + "='" + *value + "': " + *error);
+    }
+  }
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") return {std::nullopt, 0, usage()};
+    std::string_view name = arg;
+    std::optional<std::string_view> value;
+    if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const Flag* flag = find_flag(name);
+    if (flag == nullptr) return failure("unknown flag '" + std::string(arg) + "'");
+    if (!value) {
+      if (i + 1 >= args.size()) return failure(std::string(name) + " needs a value (" + std::string(flag->metavar) + ")");
+      value = args[++i];
+    }
+    if (auto error = flag->set(options, *value)) {
+      return failure(std::string(name) + " '" + std::string(*value) + "': " + *error);
+    }
+  }
+  return {std::move(options), 0, {}};
+}
+
+}  // namespace shoal::server

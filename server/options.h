@@ -1,0 +1,43 @@
+// Options: the server's command-line flags and their SHOAL_* environment
+// twins, parsed from one table (options.cc) so a new flag is one row there.
+// A flag wins over its variable, a variable over the default. Pure functions
+// over values: no globals are read here, callers pass argv and an env lookup.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace shoal::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4566;  // 0: the kernel picks a free port
+  unsigned threads = 1;       // default_options() uses the hardware concurrency
+  // 16 MiB: an SQS batch of 10 x 1 MiB messages plus JSON escaping and
+  // attributes fits with room to spare; anything bigger is a client bug.
+  std::uint64_t max_body_bytes = 16ull << 20;
+  std::chrono::seconds idle_timeout{60};  // 0: connections never time out
+  std::string advertised_host;            // empty: the request's Host header
+};
+
+// Options with the machine-dependent defaults filled in.
+Options default_options();
+
+// Returns the value of an environment variable, or nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+struct ParseResult {
+  std::optional<Options> options;  // set: run the server
+  int exit_code = 0;               // otherwise exit with this code...
+  std::string output;              // ...after printing this (stdout when 0, else stderr)
+};
+
+// args excludes the program name.
+ParseResult parse_options(std::span<const std::string_view> args, const EnvLookup& env);
+
+}  // namespace shoal::server

@@ -1,0 +1,130 @@
+#include "server/server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/listener.h"
+
+namespace shoal::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// Request headers past this get 431. SigV4 headers are a few hundred bytes;
+// Beast's own default (8 KiB) is too tight for long presigned query strings.
+constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
+// After SIGTERM, connections still busy (a slow client reading a big answer,
+// a request arriving byte by byte) get this long before the process quits.
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+api::DispatcherOptions dispatcher_options(const Options& options) {
+  api::DispatcherOptions out;
+  out.advertised_host = options.advertised_host;
+  return out;
+}
+
+// One io_context thread. Handlers should not throw (sessions catch at their
+// boundary); if one does anyway, log it and keep the thread serving.
+void run_io(net::io_context& ioc) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "shoal: internal error escaped a handler: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "shoal: internal error escaped a handler\n");
+    }
+  }
+}
+
+}  // namespace
+
+Server::Server(Options options)
+    : options_(std::move(options)),
+      dispatcher_(dispatcher_options(options_)),
+      session_config_{dispatcher_, registry_, options_.max_body_bytes, kMaxHeaderBytes, options_.idle_timeout},
+      ioc_(static_cast<int>(options_.threads)),
+      strand_(net::make_strand(ioc_)),
+      signals_(strand_, SIGINT, SIGTERM),
+      grace_timer_(strand_) {}
+
+Server::~Server() = default;
+
+int Server::run() {
+  beast::error_code ec;
+  tcp::resolver resolver(ioc_);
+  auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    std::fprintf(stderr, "shoal: cannot resolve host '%s': %s\n", options_.host.c_str(), ec.message().c_str());
+    return 1;
+  }
+  listener_ = std::make_shared<Listener>(ioc_, session_config_);
+  const tcp::endpoint wanted = endpoints.begin()->endpoint();
+  if (auto listen_ec = listener_->listen(wanted)) {
+    std::fprintf(stderr, "shoal: cannot listen on %s:%u: %s\n", options_.host.c_str(), unsigned{options_.port},
+                 listen_ec.message().c_str());
+    return 1;
+  }
+  const tcp::endpoint bound = listener_->local_endpoint();
+  std::string address = bound.address().to_string();
+  std::fprintf(stderr, "shoal %s listening on %s:%u (in memory, %u thread%s)\n", SHOAL_VERSION, address.c_str(),
+               unsigned{bound.port()}, options_.threads, options_.threads == 1 ? "" : "s");
+  std::fflush(stderr);
+
+  listener_->start();
+  wait_for_signal();
+
+  std::vector<std::thread> threads;
+  threads.reserve(options_.threads - 1);
+  for (unsigned i = 1; i < options_.threads; ++i) threads.emplace_back([this] { run_io(ioc_); });
+  run_io(ioc_);
+  for (auto& t : threads) t.join();
+
+  registry_.forget_on_empty();  // it posts to ioc_, which is about to go
+  return 0;
+}
+
+void Server::wait_for_signal() {
+  signals_.async_wait([this](beast::error_code ec, int signal) { on_signal(ec, signal); });
+}
+
+void Server::on_signal(beast::error_code ec, int signal) {
+  if (ec) return;  // cancelled: drained
+  if (shutting_down_) {
+    std::fprintf(stderr, "shoal: second signal, stopping now\n");
+    ioc_.stop();
+    return;
+  }
+  shutting_down_ = true;
+  std::fprintf(stderr, "shoal: signal %d, shutting down (%zu connections open)\n", signal, registry_.size());
+  listener_->stop();
+  grace_timer_.expires_after(kShutdownGrace);
+  grace_timer_.async_wait([this](beast::error_code timer_ec) {
+    if (timer_ec) return;
+    std::fprintf(stderr, "shoal: %zu connections still busy after %llds, stopping\n", registry_.size(),
+                 static_cast<long long>(kShutdownGrace.count()));
+    ioc_.stop();
+  });
+  wait_for_signal();  // a second signal cuts the wait short
+  registry_.begin_shutdown([this] { net::post(strand_, [this] { on_drained(); }); });
+}
+
+void Server::on_drained() {
+  // Nothing left but these two waits; cancelling them lets run() return.
+  beast::error_code ignored;
+  signals_.cancel(ignored);
+  grace_timer_.cancel();
+}
+
+}  // namespace shoal::server
