@@ -70,6 +70,13 @@ Outcome Dispatcher::handle(ApiRequest request) {
                                 ctx.request_id),
               nullptr};
     }
+    std::string_view content_type = request.header("content-type");
+    if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
+      return {render_json_error({"UnknownOperationException", "", 400, true,
+                                 "AWS JSON requests need Content-Type: application/x-amz-json-1.0."},
+                                kSqsJson, ctx.request_id),
+              nullptr};
+    }
     auto parsed = parse_json_body(request.body);
     if (auto* error = std::get_if<AwsError>(&parsed)) {
       return {render_json_error(*error, kSqsJson, ctx.request_id), nullptr};

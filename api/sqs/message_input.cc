@@ -80,8 +80,10 @@ bool is_valid_attribute_name(std::string_view name) {
   if (name.empty() || name.size() > limits::kMaxAttributeNameLength) return false;
   if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
   if (starts_with_ignoring_case(name, "aws.") || starts_with_ignoring_case(name, "amazon.")) return false;
+  // Non-ASCII letters are accepted as on AWS; ASCII is limited to [A-Za-z0-9_.-].
   for (char c : name) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    auto u = static_cast<unsigned char>(c);
+    bool ok = u >= 0x80 || std::isalnum(u) || c == '_' || c == '-' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -103,6 +105,10 @@ std::variant<storage::MessageAttribute, AwsError> read_attribute(const std::stri
   attribute.data_type = string_member(value, "DataType").value_or("");
   if (attribute.data_type.empty()) {
     return invalid_parameter_value("The message attribute '" + name + "' must contain non-empty message attribute type.");
+  }
+  if (attribute.data_type.size() > limits::kMaxAttributeNameLength) {
+    return invalid_parameter_value("Message (user) attribute '" + name +
+                                   "' type must be at most 256 characters long.");
   }
   std::string_view base = attribute.data_type;
   base = base.substr(0, base.find('.'));
@@ -127,7 +133,9 @@ std::variant<storage::MessageAttribute, AwsError> read_attribute(const std::stri
     return invalid_parameter_value("Message (user) attribute '" + name + "' must contain a non-empty value of type '" +
                                    std::string(base) + "'.");
   }
-  if (!has_only_allowed_characters(attribute.string_value)) return invalid_message_contents();
+  if (!has_only_allowed_characters(attribute.string_value)) {
+    return invalid_parameter_value("Message (user) attribute '" + name + "' contains invalid characters.");
+  }
   if (base == "Number" && !is_number(attribute.string_value)) {
     return invalid_parameter_value("Can't cast the value of message (user) attribute '" + name + "' to a number.");
   }
@@ -146,7 +154,7 @@ std::size_t message_size(const storage::NewMessage& message) {
 
 std::variant<storage::NewMessage, AwsError> read_new_message(const nlohmann::json& entry,
                                                              const storage::QueueAttributes& queue,
-                                                             const RequestContext& ctx) {
+                                                             const RequestContext& ctx, MessageSource source) {
   storage::NewMessage message;
   message.body = string_member(entry, "MessageBody").value_or("");
   if (message.body.empty()) return missing_parameter("MessageBody");
@@ -178,7 +186,11 @@ std::variant<storage::NewMessage, AwsError> read_new_message(const nlohmann::jso
     }
   }
   if (message_size(message) > static_cast<std::size_t>(queue.maximum_message_size)) {
-    return invalid_parameter_value("One or more parameters are invalid. Reason: Message must be shorter than " +
+    // AWS words the same limit differently for a batch entry.
+    return invalid_parameter_value(std::string(source == MessageSource::kBatchEntry
+                                                   ? "One or more parameters cannot be validated."
+                                                   : "One or more parameters are invalid.") +
+                                   " Reason: Message must be shorter than " +
                                    std::to_string(queue.maximum_message_size) + " bytes.");
   }
 

@@ -17,9 +17,11 @@
 
 namespace shoal::api::sqs {
 
+enum class MessageSource { kSingle, kBatchEntry };
+
 std::variant<storage::NewMessage, AwsError> read_new_message(const nlohmann::json& entry,
                                                              const storage::QueueAttributes& queue,
-                                                             const RequestContext& ctx);
+                                                             const RequestContext& ctx, MessageSource source);
 
 // Bytes a message counts for against size limits: body plus, per attribute,
 // name, data type and value.

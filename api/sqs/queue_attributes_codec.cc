@@ -234,7 +234,9 @@ std::optional<AwsError> apply_queue_attributes(const nlohmann::json& attributes,
       }
     } else {
       if (!v) return invalid_value("FifoQueue");
-      target.fifo = *v;
+      // AWS only knows the attribute on FIFO queues, even set to false.
+      if (!*v) return invalid_attribute_name("Unknown Attribute FifoQueue.");
+      target.fifo = true;
     }
   }
   for (const auto& [name, value] : attributes.items()) {

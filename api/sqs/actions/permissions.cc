@@ -54,7 +54,7 @@ ActionResult add_permission(const SqsCall& call) {
   nlohmann::json verbs = nlohmann::json::array();
   for (const auto& action : *actions) verbs.push_back("SQS:" + action.get<std::string>());
   auto arn = queue_arn(queue->key());
-  policy["Version"] = "2012-10-17";
+  policy["Version"] = "2008-10-17";  // what AWS writes for AddPermission
   policy["Id"] = arn + "/SQSDefaultPolicy";
   policy["Statement"].push_back({{"Sid", label},
                                  {"Effect", "Allow"},

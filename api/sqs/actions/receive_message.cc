@@ -29,8 +29,9 @@ bool wants(const std::vector<std::string>& names, std::string_view name) {
 
 bool wants_message_attribute(const std::vector<std::string>& filters, const std::string& name) {
   for (const auto& f : filters) {
-    if (f == "All" || f == ".*" || f == name) return true;
-    if (f.size() > 2 && f.ends_with(".*") && name.starts_with(std::string_view(f).substr(0, f.size() - 1))) {
+    if (f == "All" || f == ".*" || f == "*" || f == name) return true;
+    // "Hel.*" selects every name starting with "Hel".
+    if (f.size() > 2 && f.ends_with(".*") && name.starts_with(std::string_view(f).substr(0, f.size() - 2))) {
       return true;
     }
   }

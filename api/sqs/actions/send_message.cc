@@ -20,7 +20,7 @@ nlohmann::json send_and_describe(storage::Queue& queue, storage::NewMessage mess
 ActionResult send_message(const SqsCall& call) {
   auto [queue, error] = resolve_queue(call);
   if (!queue) return ActionResult::fail(error);
-  auto read = read_new_message(call.input, queue->attributes(), call.ctx);
+  auto read = read_new_message(call.input, queue->attributes(), call.ctx, MessageSource::kSingle);
   if (auto* invalid = std::get_if<AwsError>(&read)) return ActionResult::fail(*invalid);
   return ActionResult::ok(send_and_describe(*queue, std::move(std::get<storage::NewMessage>(read))));
 }

@@ -20,7 +20,7 @@ ActionResult send_message_batch(const SqsCall& call) {
   std::vector<std::variant<storage::NewMessage, AwsError>> reads;
   std::size_t total = 0;
   for (const auto& entry : *entries) {
-    reads.push_back(read_new_message(entry, attributes, call.ctx));
+    reads.push_back(read_new_message(entry, attributes, call.ctx, MessageSource::kBatchEntry));
     if (auto* message = std::get_if<storage::NewMessage>(&reads.back())) total += message_size(*message);
   }
   if (total > static_cast<std::size_t>(limits::kMaxMessageBytes)) {
