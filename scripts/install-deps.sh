@@ -8,6 +8,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The integration tests drive the server with boto3 and the AWS CLI. Prefer a
+# python3 that already has them (a current boto3 speaks AWS JSON to SQS);
+# otherwise take Debian's.
+python3 -c "import boto3" 2>/dev/null || missing+=(python3-boto3)
+command -v aws >/dev/null 2>&1 || missing+=(awscli)
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
