@@ -6,6 +6,7 @@
 #include "api/request_context.h"
 #include "api/sqs/sqs_service.h"
 #include "storage/queue/queue_registry.h"
+#include "storage/random.h"
 
 namespace shoal::api {
 namespace {
@@ -97,7 +98,7 @@ Outcome Dispatcher::handle(ApiRequest request) {
 }
 
 ApiResponse Dispatcher::transport_error(int http_status, const std::string& code, const std::string& message) {
-  return render_json_error({code, "", http_status, http_status < 500, message}, kPlainJson, random_uuid());
+  return render_json_error({code, "", http_status, http_status < 500, message}, kPlainJson, storage::random_uuid());
 }
 
 }  // namespace shoal::api

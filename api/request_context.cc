@@ -1,8 +1,6 @@
 #include "api/request_context.h"
 
-#include <array>
-#include <cstdint>
-#include <random>
+#include "storage/random.h"
 
 namespace shoal::api {
 namespace {
@@ -36,7 +34,7 @@ bool is_account_id(std::string_view key) {
 
 RequestContext make_request_context(const ApiRequest& request, std::string_view advertised_host) {
   RequestContext ctx;
-  ctx.request_id = random_uuid();
+  ctx.request_id = storage::random_uuid();
   std::string credential(credential_of(request.header("authorization")));
   if (credential.empty()) {
     // Presigned URLs percent-encode the slashes.
@@ -65,26 +63,6 @@ RequestContext make_request_context(const ApiRequest& request, std::string_view 
   ctx.host = !advertised_host.empty() ? std::string(advertised_host) : std::string(request.header("host"));
   if (ctx.host.empty()) ctx.host = "localhost:4566";
   return ctx;
-}
-
-std::string random_uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uint64_t hi = rng();
-  std::uint64_t lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  std::size_t pos = 0;
-  auto put = [&](std::uint64_t v, int nibbles) {
-    for (int i = nibbles - 1; i >= 0; --i) {
-      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-      out[pos++] = kHex[(v >> (i * 4)) & 0xf];
-    }
-  };
-  put(hi, 16);
-  put(lo, 16);
-  return out;
 }
 
 }  // namespace shoal::api

@@ -26,7 +26,4 @@ struct RequestContext {
 // numeric access key is the account; any other key maps to 000000000000.
 RequestContext make_request_context(const ApiRequest& request, std::string_view advertised_host);
 
-// A random version-4 UUID, lower case.
-std::string random_uuid();
-
 }  // namespace shoal::api
