@@ -224,12 +224,12 @@ class TypeChecker {
     if (v.is_array()) return list_not_expected();
     if (v.is_object()) return object_not_expected();
     const bool ok = (kind == ShapeType::kString && v.is_string()) ||
-                    (kind == ShapeType::kBlob && v.is_string()) ||
+                    (kind == ShapeType::kBlob && (v.is_string() || v.is_binary())) ||
                     (kind == ShapeType::kBoolean && v.is_boolean()) ||
                     (kind == ShapeType::kTimestamp && v.is_number()) ||
                     (is_floating(kind) && v.is_number()) || (is_integral(kind) && v.is_number());
     if (ok) {
-      if (kind == ShapeType::kBlob) return check_base64(v.get_ref<const std::string&>());
+      if (kind == ShapeType::kBlob && v.is_string()) return check_base64(v.get_ref<const std::string&>());
       if (dialect_ == Dialect::kSqs && is_integral(kind)) return check_sqs_integer(kind, v);
       return std::nullopt;
     }
@@ -292,6 +292,12 @@ class TypeChecker {
 
 std::string value_string(const Shape& shape, const json& v);
 
+// Bytes of a blob: base64 text in JSON, a byte string in CBOR.
+std::size_t blob_length(const json& v) {
+  if (v.is_binary()) return v.get_binary().size();
+  return v.is_string() ? base64_decoded_length(v.get_ref<const std::string&>()) : 0;
+}
+
 std::string java_object_string(const Shape& shape, const json& v) {
   // Object.toString() of the generated class; the hash is only stable, not AWS's.
   std::uint32_t h = 0;
@@ -308,7 +314,7 @@ std::string value_string(const Shape& shape, const json& v) {
     case ShapeType::kString:
       return v.is_string() ? v.get<std::string>() : v.dump();
     case ShapeType::kBlob: {
-      const std::string n = std::to_string(v.is_string() ? base64_decoded_length(v.get_ref<const std::string&>()) : 0);
+      const std::string n = std::to_string(blob_length(v));
       return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
     }
     case ShapeType::kInteger:
@@ -389,8 +395,8 @@ void for_each_violation(const Shape& shape, const json& v, const Shape* extra_en
       return;
     }
     case ShapeType::kBlob: {
-      if (!v.is_string()) return;
-      const auto len = static_cast<std::int64_t>(base64_decoded_length(v.get_ref<const std::string&>()));
+      if (!v.is_string() && !v.is_binary()) return;
+      const auto len = static_cast<std::int64_t>(blob_length(v));
       if (shape.min && len < *shape.min &&
           !visit("Member must have length greater than or equal to " + bound_string(shape, true), false)) {
         return;
