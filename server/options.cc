@@ -136,16 +136,8 @@ Options default_options() {
 }
 
 ParseResult parse_options(std::span<const std::string_view> args, const EnvLookup& env) {
-  Options options = default_options();
-
-  for (const Flag& f : kFlags) {
-    std::optional<std::string> value = env(f.env);
-    if (!value || value->empty()) continue;  // an empty variable counts as unset
-    if (auto error = f.set(options, *value)) {
-      return failure(std::string(f.env) + "='" + *value + "': " + *error);
-    }
-  }
-
+  // Flags first, so a flag overrides (and excuses a bad value in) its variable.
+  std::array<std::optional<std::string>, kFlags.size()> values;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") return {std::nullopt, 0, usage()};
@@ -158,12 +150,25 @@ ParseResult parse_options(std::span<const std::string_view> args, const EnvLooku
     const Flag* flag = find_flag(name);
     if (flag == nullptr) return failure("unknown flag '" + std::string(arg) + "'");
     if (!value) {
-      if (i + 1 >= args.size()) return failure(std::string(name) + " needs a value (" + std::string(flag->metavar) + ")");
+      if (i + 1 >= args.size()) {
+        return failure(std::string(name) + " needs a value (" + std::string(flag->metavar) + ")");
+      }
       value = args[++i];
     }
-    if (auto error = flag->set(options, *value)) {
-      return failure(std::string(name) + " '" + std::string(*value) + "': " + *error);
+    values[static_cast<std::size_t>(flag - kFlags.data())] = std::string(*value);
+  }
+
+  Options options = default_options();
+  for (std::size_t i = 0; i < kFlags.size(); ++i) {
+    const Flag& f = kFlags[i];
+    std::string source = std::string(f.name);
+    std::optional<std::string> value = values[i];
+    if (!value) {
+      value = env(f.env);
+      if (!value || value->empty()) continue;  // an empty variable counts as unset
+      source = f.env;
     }
+    if (auto error = f.set(options, *value)) return failure(source + " '" + *value + "': " + *error);
   }
   return {std::move(options), 0, {}};
 }
