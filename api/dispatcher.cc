@@ -2,8 +2,9 @@
 
 #include <string_view>
 
-#include "api/protocol/json_protocol.h"
+#include "api/protocol/codec.h"
 #include "api/request_context.h"
+#include "api/service.h"
 #include "api/sqs/sqs_service.h"
 #include "storage/queue/queue_registry.h"
 #include "storage/random.h"
@@ -11,25 +12,26 @@
 namespace shoal::api {
 namespace {
 
-constexpr JsonDialect kSqsJson{"application/x-amz-json-1.0", "com.amazonaws.sqs#", true};
-constexpr JsonDialect kPlainJson{"application/json", "", false};
+constexpr std::string_view kSqsTarget = "AmazonSQS.";
 
-ApiResponse render(ActionResult& result, const JsonDialect& dialect, const std::string& request_id) {
-  if (result.error) return render_json_error(*result.error, dialect, request_id);
-  return render_json_result(std::move(result.output), dialect, request_id);
+ApiResponse render(ActionResult& result, const Codec& codec, const model::Shape* shape,
+                   const std::string& request_id) {
+  if (result.error) return codec.error(*result.error, request_id);
+  return codec.result(std::move(result.output), shape, request_id);
 }
 
 // Adapts a protocol-neutral long poll to the server's PendingResponse by
-// rendering its result in the caller's protocol.
+// rendering its result in the caller's encoding.
 class RenderedPending final : public PendingResponse {
  public:
-  RenderedPending(std::unique_ptr<PendingAction> action, const JsonDialect& dialect, std::string request_id)
-      : action_(std::move(action)), dialect_(dialect), request_id_(std::move(request_id)) {}
+  RenderedPending(std::unique_ptr<PendingAction> action, const Codec& codec, const model::Shape* shape,
+                  std::string request_id)
+      : action_(std::move(action)), codec_(codec), shape_(shape), request_id_(std::move(request_id)) {}
 
   std::optional<ApiResponse> poll(bool final) override {
     auto result = action_->poll(final);
     if (!result) return std::nullopt;
-    return render(*result, dialect_, request_id_);
+    return render(*result, codec_, shape_, request_id_);
   }
   std::chrono::milliseconds time_to_next_check() const override { return action_->time_to_next_check(); }
   void set_waker(std::function<void()> wake) override { action_->set_waker(std::move(wake)); }
@@ -37,9 +39,31 @@ class RenderedPending final : public PendingResponse {
 
  private:
   std::unique_ptr<PendingAction> action_;
-  const JsonDialect& dialect_;
+  const Codec& codec_;
+  const model::Shape* shape_;
   std::string request_id_;
 };
+
+Outcome answer(ApiResponse response) { return {std::move(response), nullptr}; }
+
+// The shared request path once service, action and codec are known.
+Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
+            const RequestContext& ctx) {
+  if (request.method != "POST") {
+    return answer(codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."},
+                              ctx.request_id));
+  }
+  auto parsed = codec.parse(request.body);
+  if (auto* error = std::get_if<AwsError>(&parsed)) return answer(codec.error(*error, ctx.request_id));
+  auto& input = std::get<nlohmann::json>(parsed);
+  auto result = service.call(action, input, codec.format(), ctx);
+  const auto* operation = service.model().operation(action);
+  const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
+  if (result.pending) {
+    return {std::nullopt, std::make_unique<RenderedPending>(std::move(result.pending), codec, shape, ctx.request_id)};
+  }
+  return answer(render(result, codec, shape, ctx.request_id));
+}
 
 }  // namespace
 
@@ -63,42 +87,27 @@ Dispatcher::~Dispatcher() = default;
 Outcome Dispatcher::handle(ApiRequest request) {
   auto ctx = make_request_context(request, impl_->options.advertised_host);
   std::string_view target = request.header("x-amz-target");
-  constexpr std::string_view kSqsPrefix = "AmazonSQS.";
+  std::string_view content_type = request.header("content-type");
 
-  if (target.starts_with(kSqsPrefix)) {
-    if (request.method != "POST") {
-      return {render_json_error({"MethodNotAllowed", "", 405, true, "AWS JSON requests must use POST."}, kSqsJson,
-                                ctx.request_id),
-              nullptr};
-    }
-    std::string_view content_type = request.header("content-type");
+  if (target.starts_with(kSqsTarget)) {
+    const Codec& codec = json_codec(kSqsJson);
     if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
-      return {render_json_error({"UnknownOperationException", "", 400, true,
+      return answer(codec.error({"UnknownOperationException", "", 400, true,
                                  "AWS JSON requests need Content-Type: application/x-amz-json-1.0."},
-                                kSqsJson, ctx.request_id),
-              nullptr};
+                                ctx.request_id));
     }
-    auto parsed = parse_json_body(request.body);
-    if (auto* error = std::get_if<AwsError>(&parsed)) {
-      return {render_json_error(*error, kSqsJson, ctx.request_id), nullptr};
-    }
-    auto& input = std::get<nlohmann::json>(parsed);
-    auto result = impl_->sqs.call(target.substr(kSqsPrefix.size()), input, ctx);
-    if (result.pending) {
-      return {std::nullopt, std::make_unique<RenderedPending>(std::move(result.pending), kSqsJson, ctx.request_id)};
-    }
-    return {render(result, kSqsJson, ctx.request_id), nullptr};
+    return run(impl_->sqs, target.substr(kSqsTarget.size()), codec, request, ctx);
   }
 
   AwsError unknown{"UnknownOperationException", "", 400, true,
                    target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS over AWS JSON 1.0 "
                                     "(X-Amz-Target: AmazonSQS.<Action>)."
                                   : "Unknown operation " + std::string(target) + "."};
-  return {render_json_error(unknown, target.empty() ? kPlainJson : kSqsJson, ctx.request_id), nullptr};
+  return answer(json_codec(kPlainJson).error(unknown, ctx.request_id));
 }
 
 ApiResponse Dispatcher::transport_error(int http_status, const std::string& code, const std::string& message) {
-  return render_json_error({code, "", http_status, http_status < 500, message}, kPlainJson, storage::random_uuid());
+  return json_codec(kPlainJson).error({code, "", http_status, http_status < 500, message}, storage::random_uuid());
 }
 
 }  // namespace shoal::api

@@ -1,18 +1,7 @@
 #include "api/protocol/json_protocol.h"
 
-#include "api/common/base64.h"
-
 namespace shoal::api {
 namespace {
-
-void blobs_to_base64(nlohmann::json& value) {
-  if (value.is_binary()) {
-    const auto& bytes = value.get_binary();
-    value = base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  } else if (value.is_structured()) {
-    for (auto& child : value) blobs_to_base64(child);
-  }
-}
 
 ApiResponse base_response(int status, const JsonDialect& dialect, const std::string& request_id) {
   ApiResponse r;
@@ -38,10 +27,9 @@ std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body) {
   return value;
 }
 
-ApiResponse render_json_result(nlohmann::json output, const JsonDialect& dialect,
+ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,
                                const std::string& request_id) {
   auto r = base_response(200, dialect, request_id);
-  blobs_to_base64(output);
   r.body = output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }

@@ -25,8 +25,8 @@ struct JsonDialect {
 // SerializationException.
 std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body);
 
-// Renders output; json::binary values become base64 strings.
-ApiResponse render_json_result(nlohmann::json output, const JsonDialect& dialect,
+// Renders output already prepared for JSON (see wire_values.h).
+ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,
                                const std::string& request_id);
 ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
                               const std::string& request_id);

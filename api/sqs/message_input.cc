@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <string_view>
 
-#include "api/common/base64.h"
 #include "api/common/digest.h"
 #include "api/sqs/limits.h"
 #include "api/sqs/message_md5.h"
@@ -118,14 +117,11 @@ std::variant<storage::MessageAttribute, AwsError> read_attribute(const std::stri
                                    "Binary, Number, String.");
   }
   if (base == "Binary") {
-    auto encoded = string_member(value, "BinaryValue").value_or("");
-    auto decoded = base64_decode(encoded);
-    if (!decoded) return invalid_parameter_value("Message (user) attribute '" + name + "' has an invalid binary value.");
-    if (decoded->empty()) {
+    attribute.binary_value = blob_member(value, "BinaryValue").value_or("");
+    if (attribute.binary_value.empty()) {
       return invalid_parameter_value("Message (user) attribute '" + name +
                                      "' must contain a non-empty value of type 'Binary'.");
     }
-    attribute.binary_value = std::move(*decoded);
     return attribute;
   }
   attribute.string_value = string_member(value, "StringValue").value_or("");

@@ -24,6 +24,13 @@ std::optional<std::int64_t> int_member(const nlohmann::json& object, const char*
   return v->get<std::int64_t>();
 }
 
+std::optional<std::string> blob_member(const nlohmann::json& object, const char* name) {
+  const auto* v = member(object, name);
+  if (v == nullptr || !v->is_binary()) return std::nullopt;
+  const auto& bytes = v->get_binary();
+  return std::string(bytes.begin(), bytes.end());
+}
+
 ResolvedQueue resolve_queue(const SqsCall& call) {
   auto url = string_member(call.input, "QueueUrl");
   if (!url) return {nullptr, missing_parameter("QueueUrl")};

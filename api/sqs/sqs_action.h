@@ -28,6 +28,7 @@ struct SqsCall {
 // Members of a JSON object; the validator already checked their types.
 std::optional<std::string> string_member(const nlohmann::json& object, const char* name);
 std::optional<std::int64_t> int_member(const nlohmann::json& object, const char* name);
+std::optional<std::string> blob_member(const nlohmann::json& object, const char* name);  // bytes
 const nlohmann::json* member(const nlohmann::json& object, const char* name);  // null when absent
 
 // The queue named by input["QueueUrl"]; when absent, `error` says why.

@@ -40,7 +40,7 @@ const std::map<std::string_view, Handler, std::less<>>& handlers() {
 // ReceiveMessage's deprecated AttributeNames carries message system attribute
 // names although the model types it as queue attribute names; fold it into
 // MessageSystemAttributeNames so one enum check covers both.
-void normalize(std::string_view action, nlohmann::json& input) {
+void fold_attribute_names(std::string_view action, nlohmann::json& input) {
   if (action != "ReceiveMessage") return;
   auto it = input.find("AttributeNames");
   if (it == input.end() || !it->is_array()) return;
@@ -52,12 +52,16 @@ void normalize(std::string_view action, nlohmann::json& input) {
 
 }  // namespace
 
-ActionResult SqsService::call(std::string_view action, nlohmann::json& input, const RequestContext& ctx) {
+const model::ServiceModel& SqsService::model() const { return model::ServiceModel::sqs(); }
+
+ActionResult SqsService::call(std::string_view action, nlohmann::json& input, WireFormat format,
+                              const RequestContext& ctx) {
   auto handler = handlers().find(action);
-  const auto* operation = model::ServiceModel::sqs().operation(action);
+  const auto* operation = model().operation(action);
   if (handler == handlers().end() || operation == nullptr) return ActionResult::fail(unknown_operation(action));
-  normalize(action, input);
+  fold_attribute_names(action, input);
   if (auto invalid = model::validate(*operation, input, model::Dialect::kSqs)) return ActionResult::fail(*invalid);
+  normalize_input(operation->input, input, format);
   return handler->second(SqsCall{ctx, input, queues_, clock_});
 }
 

@@ -8,19 +8,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/action_result.h"
-#include "api/request_context.h"
+#include "api/service.h"
 #include "storage/clock.h"
 #include "storage/queue/queue_registry.h"
 
 namespace shoal::api::sqs {
 
-class SqsService {
+class SqsService final : public Service {
  public:
   SqsService(storage::QueueRegistry& queues, const storage::Clock& clock) : queues_(queues), clock_(clock) {}
 
-  // `input` may be rewritten in place (normalization).
-  ActionResult call(std::string_view action, nlohmann::json& input, const RequestContext& ctx);
+  const model::ServiceModel& model() const override;
+  ActionResult call(std::string_view action, nlohmann::json& input, WireFormat format,
+                    const RequestContext& ctx) override;
 
  private:
   storage::QueueRegistry& queues_;

@@ -1,0 +1,59 @@
+#include "api/protocol/codec.h"
+
+#include "api/protocol/cbor_protocol.h"
+
+namespace shoal::api {
+namespace {
+
+class JsonCodec final : public Codec {
+ public:
+  explicit JsonCodec(const JsonDialect& dialect) : dialect_(dialect) {}
+  WireFormat format() const override { return WireFormat::kJson; }
+  std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
+    return parse_json_body(body);
+  }
+  ApiResponse result(nlohmann::json output, const model::Shape* shape,
+                     const std::string& request_id) const override {
+    prepare_json_output(shape, output);
+    return render_json_result(output, dialect_, request_id);
+  }
+  ApiResponse error(const AwsError& e, const std::string& request_id) const override {
+    return render_json_error(e, dialect_, request_id);
+  }
+
+ private:
+  const JsonDialect& dialect_;
+};
+
+class CborCodec final : public Codec {
+ public:
+  WireFormat format() const override { return WireFormat::kCbor; }
+  std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
+    return parse_cbor_body(body);
+  }
+  ApiResponse result(nlohmann::json output, const model::Shape* shape,
+                     const std::string& request_id) const override {
+    return render_cbor_result(output, shape, request_id);
+  }
+  ApiResponse error(const AwsError& e, const std::string& request_id) const override {
+    return render_cbor_error(e, request_id);
+  }
+};
+
+}  // namespace
+
+const Codec& json_codec(const JsonDialect& dialect) {
+  static const JsonCodec kSqs(kSqsJson);
+  static const JsonCodec kKinesis(kKinesisJson);
+  static const JsonCodec kPlain(kPlainJson);
+  if (&dialect == &kSqsJson) return kSqs;
+  if (&dialect == &kKinesisJson) return kKinesis;
+  return kPlain;
+}
+
+const Codec& cbor_codec() {
+  static const CborCodec kCbor;
+  return kCbor;
+}
+
+}  // namespace shoal::api

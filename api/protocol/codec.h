@@ -1,0 +1,39 @@
+// Codec: one wire encoding of AWS requests and answers (AWS JSON 1.0/1.1,
+// CBOR 1.1). The dispatcher picks one per request and uses it for the body,
+// the result and any error, so a caller always gets answers in its own
+// encoding. Instances are immutable and shared: thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_request.h"
+#include "api/aws_error.h"
+#include "api/model/service_model.h"
+#include "api/protocol/json_protocol.h"
+#include "api/protocol/wire_values.h"
+
+namespace shoal::api {
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  virtual WireFormat format() const = 0;
+  virtual std::variant<nlohmann::json, AwsError> parse(std::string_view body) const = 0;
+  // `output` is neutral (blobs binary, timestamps epoch ms); `shape` guides it.
+  virtual ApiResponse result(nlohmann::json output, const model::Shape* shape,
+                             const std::string& request_id) const = 0;
+  virtual ApiResponse error(const AwsError& error, const std::string& request_id) const = 0;
+};
+
+const Codec& json_codec(const JsonDialect& dialect);  // dialect must outlive the codec: use constants
+const Codec& cbor_codec();
+
+inline constexpr JsonDialect kSqsJson{"application/x-amz-json-1.0", "com.amazonaws.sqs#", true};
+inline constexpr JsonDialect kKinesisJson{"application/x-amz-json-1.1", "", false};
+inline constexpr JsonDialect kPlainJson{"application/json", "", false};
+
+}  // namespace shoal::api
