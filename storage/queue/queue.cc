@@ -408,13 +408,15 @@ Status Queue::change_visibility(std::string_view receipt_handle, std::chrono::se
     }
     s.advance(now);
     auto it = s.messages.find(h.seq);
-    if (it == s.messages.end()) return Status::not_inflight("message does not exist");
+    if (it == s.messages.end()) return Status::not_found("message does not exist");
     Entry& e = it->second;
-    if (e.where != Where::kInFlight) return Status::not_inflight("message is not in flight");
     if (e.nonce != h.nonce) {
       return Status::not_inflight("receipt handle is not the message's latest");
     }
+    // With its latest handle, a message whose visibility ran out (and that no
+    // one received since) can still be hidden again, as on AWS.
     if (timeout.count() <= 0) {
+      if (e.where == Where::kVisible) return Status::ok();
       s.make_visible(h.seq, e, now);
       if (!s.waiters.empty()) wakes = s.collect_waiters();
     } else {

@@ -91,9 +91,10 @@ class Queue {
   // message that was received again still deletes it (AWS says it "might"; we
   // do, like ElasticMQ and LocalStack).
   Status delete_message(std::string_view receipt_handle);
-  // kInvalidHandle as above; kNotInflight when the message is gone, visible or
-  // delayed, and also when the handle is not the latest one of the message
-  // (AWS accepts only the most recent handle; the message is left untouched).
+  // kInvalidHandle as above; kNotFound when the message is gone; kNotInflight
+  // when the handle is not the latest one of the message (AWS accepts only the
+  // most recent handle; the message is left untouched). With the latest handle
+  // a message whose visibility already ran out is hidden again, as on AWS.
   // The new timeout counts from now; 0 makes the message visible and wakes
   // waiters.
   Status change_visibility(std::string_view receipt_handle, std::chrono::seconds timeout);

@@ -16,6 +16,10 @@ std::optional<AwsError> change_one(storage::Queue& queue, const nlohmann::json& 
                              "Must be >= 0 and <= 43200, if provided.");
   }
   auto status = queue.change_visibility(handle, std::chrono::seconds(timeout));
+  if (status.code() == storage::Status::Code::kNotFound) {
+    return invalid_parameter("ReceiptHandle", handle,
+                             "Message does not exist or is not available for visibility timeout change.");
+  }
   if (!status) return from_status(status, handle);
   return std::nullopt;
 }

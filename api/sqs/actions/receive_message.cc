@@ -4,6 +4,7 @@
 // that the server parks until a message becomes visible or the wait ends.
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 #include "api/sqs/limits.h"
 #include "api/sqs/message_md5.h"
@@ -117,10 +118,17 @@ class ReceivePoll final : public PendingAction {
     return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(next - clock_.now()));
   }
 
+  // A message may have arrived between the last poll() and this call: check
+  // after registering, so no send is missed. Wakes may be spurious.
   void set_waker(std::function<void()> wake) override {
-    std::lock_guard lock(mutex_);
-    if (waiter_) queue_->remove_waiter(*waiter_);
-    waiter_ = queue_->add_waiter(std::move(wake));
+    auto id = queue_->add_waiter(wake);
+    std::optional<std::uint64_t> previous;
+    {
+      std::lock_guard lock(mutex_);
+      previous = std::exchange(waiter_, id);
+    }
+    if (previous) queue_->remove_waiter(*previous);
+    if (queue_->counts().visible > 0) wake();
   }
 
   void cancel() override {
