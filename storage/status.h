@@ -20,6 +20,7 @@ class Status {
     kPurgeInProgress,      // purge within the cool-down
     kInvalidArgument,      // a value the engine refuses; message says which
     kLimitExceeded,
+    kResourceInUse,        // exists, or not in a state that allows the change (Kinesis)
   };
 
   Status() = default;
@@ -32,6 +33,7 @@ class Status {
   static Status purge_in_progress(std::string m = {}) { return {Code::kPurgeInProgress, std::move(m)}; }
   static Status invalid_argument(std::string m = {}) { return {Code::kInvalidArgument, std::move(m)}; }
   static Status limit_exceeded(std::string m = {}) { return {Code::kLimitExceeded, std::move(m)}; }
+  static Status resource_in_use(std::string m = {}) { return {Code::kResourceInUse, std::move(m)}; }
 
   bool is_ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return is_ok(); }

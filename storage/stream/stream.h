@@ -1,0 +1,134 @@
+// Stream: one Kinesis data stream: its shards and their records, consumers,
+// tags and settings, driven by an injected Clock. Status transitions and
+// pending reshards are applied lazily (at their due time, by the next call).
+// Thread-safe: one mutex per stream. Errors (Status codes, message has facts):
+//   kNotFound        shard / consumer absent; data-plane call while CREATING
+//                    or DELETING (AWS answers ResourceNotFound then)
+//   kResourceInUse   control-plane change while not ACTIVE (message: the
+//                    status, e.g. "UPDATING"); consumers present on delete;
+//                    a consumer name already registered
+//   kInvalidArgument a value the engine refuses (message says which)
+//   kLimitExceeded   shard / consumer / scaling limits (message has counts)
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/status.h"
+#include "storage/stream/result.h"
+#include "storage/stream/shard_iterator.h"
+#include "storage/stream/stream_types.h"
+
+namespace shoal::storage {
+
+class Stream {
+ public:
+  // shard_count / mode come from config; the caller checked account limits.
+  Stream(StreamKey key, const StreamConfig& config, const StreamDelays& delays,
+         const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  const StreamKey& key() const { return key_; }
+  TimePoint created() const { return created_; }
+  const std::string& stream_id() const { return stream_id_; }
+  StreamStatus status() const;
+  StreamMode mode() const;
+  StreamDescription describe() const;
+  std::vector<ShardInfo> shards() const;  // = describe().shards
+  int open_shard_count() const;  // after any pending reshard is applied
+
+  // ---- records ----
+  // Routes by explicit hash key or MD5(partition key) to the open shard that
+  // covers it. kInvalidArgument: data + partition key over max_record_size_kib
+  // (message: "size N exceeds limit M"), or a sequence_number_for_ordering that
+  // is not a sequence number or lies in the future. The new number is greater
+  // than every earlier one of the shard.
+  Result<PutRecordOutcome> put_record(const PutRecordInput& record);
+  // All or nothing under one lock: any oversized or invalid record fails the
+  // call (message starts with "record I: "). Outcomes in input order.
+  Result<std::vector<PutRecordOutcome>> put_records(const std::vector<PutRecordInput>& records);
+  // kNotFound: unknown shard (message names it); kInvalidArgument: a sequence
+  // number that does not decode or belongs to another shard.
+  Result<std::string> get_shard_iterator(std::string_view shard_id, const IteratorRequest& request);
+  // state comes from ShardIteratorCodec::decode (StreamRegistry::get_records
+  // does both). Up to limit (1..10000) records and kMaxGetRecordsBytes of
+  // data + partition keys (at least one record when any is readable).
+  // kNotFound: the shard expired; kInvalidArgument: iterator of another stream.
+  Result<GetRecordsOutcome> get_records(const ShardIteratorState& state, int limit);
+
+  // ---- resharding (stream must be ACTIVE; becomes UPDATING for the update
+  // delay; the new shards appear when it ends) ----
+  // max_open_shards: what the account limit leaves this stream.
+  // kInvalidArgument: new_starting_hash_key not strictly inside the shard's
+  // range (start < key <= end), or shard closed. kLimitExceeded: would exceed.
+  Status split_shard(std::string_view shard_id, HashKey new_starting_hash_key, int max_open_shards);
+  // kInvalidArgument: shards not adjacent (ranges not contiguous), same shard,
+  // or either closed.
+  Status merge_shards(std::string_view shard_id, std::string_view adjacent_shard_id);
+  // UNIFORM_SCALING: closes every open shard and opens `target` evenly split
+  // children; each child's parent is the old shard covering its starting hash
+  // key, its adjacent parent the next old shard it overlaps (if any).
+  // kLimitExceeded: target > 2 x open, < open / 2 (rounded up), or over
+  // max_open_shards (messages give current and target counts).
+  Result<UpdateShardCountOutcome> update_shard_count(int target, int max_open_shards);
+
+  // ---- settings (kResourceInUse unless ACTIVE; each makes it UPDATING) ----
+  // kInvalidArgument: hours < current ("shorter than existing N") or > 8760.
+  Status increase_retention(int hours);
+  // kInvalidArgument: hours > current ("longer than existing N") or < 24.
+  Status decrease_retention(int hours);
+  int retention_hours() const;
+  // kInvalidArgument outside 1024..10240.
+  Status update_max_record_size(int kib);
+  // kInvalidArgument: already in that mode.
+  Status update_stream_mode(StreamMode mode);
+  Status start_encryption(std::string key_id);
+  Status stop_encryption();
+  // "ALL" expands to kAllShardLevelMetrics. Unknown names: kInvalidArgument.
+  Result<MonitoringChange> enable_monitoring(const std::vector<std::string>& metrics);
+  Result<MonitoringChange> disable_monitoring(const std::vector<std::string>& metrics);
+  // Target set at once; current follows when the update delay ends.
+  Result<WarmThroughput> update_warm_throughput(int mibps);
+
+  // ---- tags ----
+  std::map<std::string, std::string> tags() const;
+  // kInvalidArgument when the result would exceed limits.max_tags (message
+  // has the count); nothing changes then.
+  Status add_tags(const std::map<std::string, std::string>& tags);
+  void remove_tags(const std::vector<std::string>& keys);
+
+  // ---- consumers ----
+  // kResourceInUse: name taken (a DELETING one too); kLimitExceeded: at
+  // limits.max_consumers. Stream must be ACTIVE or UPDATING (kResourceInUse).
+  Result<ConsumerInfo> register_consumer(const std::string& name);
+  // Starts DELETING; gone after the consumer_remove delay. kNotFound: absent.
+  Status deregister_consumer(const std::string& name);
+  std::optional<ConsumerInfo> find_consumer(const std::string& name) const;
+  std::vector<ConsumerInfo> consumers() const;  // by creation time, then name
+
+  // ---- deletion (StreamRegistry::remove calls this) ----
+  // kResourceInUse: consumers registered and !enforce_consumer_deletion.
+  Status begin_delete(bool enforce_consumer_deletion);
+  // DELETING and the remove delay has passed.
+  bool gone() const;
+
+ private:
+  struct State;
+  StreamKey key_;
+  TimePoint created_;
+  std::string stream_id_;
+  const StreamDelays& delays_;
+  const StreamLimits& limits_;
+  const ShardIteratorCodec& iterators_;
+  const Clock& clock_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace shoal::storage

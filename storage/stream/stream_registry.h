@@ -1,0 +1,111 @@
+// StreamRegistry: every Kinesis stream of every account and region by key,
+// plus what lives beside streams: resource policies by ARN, account settings,
+// account shard limits, the shard iterator key. Streams are shared_ptr so a
+// request that found one can finish after it is deleted.
+// Thread-safe: a shared mutex guards the maps (lock order: registry, then
+// stream); limit-checked changes are serialised so two cannot both pass.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/status.h"
+#include "storage/stream/result.h"
+#include "storage/stream/shard_iterator.h"
+#include "storage/stream/stream.h"
+#include "storage/stream/stream_types.h"
+
+namespace shoal::storage {
+
+struct StreamRegistryOptions {
+  StreamDelays delays;
+  StreamLimits limits;
+  std::string iterator_key;  // empty: random per process
+};
+
+struct AccountLimits {
+  int shard_limit = 0;
+  int open_shard_count = 0;
+  int on_demand_stream_count = 0;
+  int on_demand_stream_count_limit = 0;
+};
+
+// DescribeAccountSettings / UpdateAccountSettings, stored as given.
+struct AccountSettings {
+  std::string billing_commitment_status = "DISABLED";
+  std::optional<TimePoint> started_at;
+  std::optional<TimePoint> ended_at;
+  std::optional<TimePoint> earliest_allowed_end_at;
+};
+
+class StreamRegistry {
+ public:
+  explicit StreamRegistry(const Clock& clock, StreamRegistryOptions options = {});
+  ~StreamRegistry();
+
+  // kResourceInUse: a stream with this key exists (in any status, DELETING
+  // included, until it is gone). kLimitExceeded: the account's open shards
+  // would exceed limits.shard_limit (message: limit, current, requested) or
+  // ON_DEMAND streams limits.on_demand_stream_limit. kInvalidArgument:
+  // shard_count < 1 for PROVISIONED.
+  Result<std::shared_ptr<Stream>> create(const StreamKey& key, const StreamConfig& config);
+  // nullptr when absent or gone (CREATING and DELETING streams are returned).
+  std::shared_ptr<Stream> find(const StreamKey& key) const;
+  std::shared_ptr<Stream> find_by_id(const std::string& account, const std::string& region,
+                                     std::string_view stream_id) const;
+  // DELETING now, gone after delays.remove. kNotFound: absent or already
+  // DELETING; kResourceInUse: consumers and !enforce_consumer_deletion.
+  Status remove(const StreamKey& key, bool enforce_consumer_deletion);
+  // Streams of one account and region (all statuses but gone), by name.
+  std::vector<std::shared_ptr<Stream>> list(const std::string& account,
+                                            const std::string& region) const;
+
+  // Resharding with the account shard limit (see Stream); kNotFound: no stream.
+  Status split_shard(const StreamKey& key, std::string_view shard_id, HashKey new_starting_hash_key);
+  Status merge_shards(const StreamKey& key, std::string_view shard_id,
+                      std::string_view adjacent_shard_id);
+  Result<UpdateShardCountOutcome> update_shard_count(const StreamKey& key, int target);
+
+  // Decodes the iterator (kInvalidArgument / kHandleExpired, see
+  // ShardIteratorCodec), finds its stream (kNotFound, or kInvalidArgument when
+  // the stream was recreated since) and reads (Stream::get_records).
+  Result<GetRecordsOutcome> get_records(std::string_view iterator, int limit);
+
+  AccountLimits limits(const std::string& account, const std::string& region) const;
+
+  // Resource policies (PutResourcePolicy etc.), keyed by stream or consumer ARN.
+  void put_resource_policy(const std::string& arn, std::string policy);
+  std::optional<std::string> resource_policy(const std::string& arn) const;
+  Status delete_resource_policy(const std::string& arn);  // kNotFound when none
+
+  AccountSettings account_settings(const std::string& account) const;
+  void set_account_settings(const std::string& account, AccountSettings settings);
+
+  const ShardIteratorCodec& iterator_codec() const { return iterators_; }
+  const StreamRegistryOptions& options() const { return options_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  // Open shards of the account and region's streams other than `except`.
+  int open_shards_locked(const std::string& account, const std::string& region,
+                         const Stream* except) const;
+  void drop_gone_locked();
+
+  const Clock& clock_;
+  const StreamRegistryOptions options_;
+  const ShardIteratorCodec iterators_;
+  mutable std::shared_mutex mutex_;
+  std::mutex limit_mutex_;  // serialises create / split / update_shard_count
+  std::map<StreamKey, std::shared_ptr<Stream>> streams_;
+  std::map<std::string, std::string> policies_;
+  std::map<std::string, AccountSettings> settings_;
+};
+
+}  // namespace shoal::storage
