@@ -19,3 +19,17 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Kinesis CBOR tests encode with a real CBOR library: Debian's python3-cbor2
+# (tests/integration/kinesis_cbor.py also finds it from a non-Debian python3).
+# The JS SDK tests need node and npm; the SDK itself comes from npm
+# (tests/integration/js/run.sh runs npm ci).
+extra=()
+dpkg-query -W -f='${Status}' python3-cbor2 2>/dev/null | grep -q "install ok installed" || extra+=(python3-cbor2)
+command -v node >/dev/null 2>&1 || extra+=(nodejs)
+command -v npm >/dev/null 2>&1 || extra+=(npm)
+if ((${#extra[@]})); then
+  echo "install-deps: installing ${extra[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${extra[@]}" >/dev/null
+fi
