@@ -1,5 +1,6 @@
 #include "server/http_session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -8,7 +9,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <utility>
@@ -28,7 +28,7 @@ namespace {
 // still sending for a moment, so closing does not reset the connection before
 // it has read the answer.
 constexpr auto kLingerTime = 2s;
-constexpr std::size_t kLingerChunk = 64 * 1024;
+constexpr std::size_t kLingerChunk = std::size_t{64} * 1024;
 // While parked: how much of a pipelined next request to buffer (the watch
 // read stops after that; a disconnect is then only seen when answering).
 constexpr std::size_t kWatchChunk = 4096;
@@ -62,10 +62,7 @@ void log_internal_error(const char* where, const char* what) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, const SessionConfig& config)
-    : config_(config),
-      executor_(socket.get_executor()),
-      stream_(std::move(socket)),
-      pending_timer_(executor_) {}
+    : config_(config), executor_(socket.get_executor()), stream_(std::move(socket)), pending_timer_(executor_) {}
 
 HttpSession::~HttpSession() {
   if (pending_) pending_->cancel();
@@ -141,14 +138,14 @@ void HttpSession::on_read_error(beast::error_code ec) {
                       "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
   }
   if (ec == http::error::header_limit) {
-    return send_error(431, "RequestHeaderFieldsTooLarge",
-                      "Request headers are larger than the limit of " + std::to_string(config_.max_header_bytes) +
-                          " bytes");
+    return send_error(
+        431, "RequestHeaderFieldsTooLarge",
+        "Request headers are larger than the limit of " + std::to_string(config_.max_header_bytes) + " bytes");
   }
   // Any other parse error is malformed HTTP; end_of_stream and partial_message
   // are the client going away, which needs no answer.
-  if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
-      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+  if (ec.category() == http::make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
     return send_error(400, "MalformedHttpRequest", "Malformed HTTP request: " + ec.message());
   }
   do_close(CloseMode::kClose);  // EOF, reset, idle timeout, or cancelled by shutdown

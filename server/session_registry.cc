@@ -32,20 +32,20 @@ void SessionRegistry::remove(const HttpSession* session) {
 
 void SessionRegistry::begin_shutdown(std::function<void()> on_empty) {
   std::vector<std::weak_ptr<HttpSession>> live;
+  std::function<void()> call_now;  // nothing to wait for
   {
     std::lock_guard lock(mutex_);
     if (shutting_down_) return;
     shutting_down_ = true;
-    if (!sessions_.empty()) {
+    live.reserve(sessions_.size());
+    for (const auto& [key, weak] : sessions_) live.push_back(weak);
+    if (live.empty()) {
+      call_now = std::move(on_empty);
+    } else {
       on_empty_ = std::move(on_empty);
-      live.reserve(sessions_.size());
-      for (const auto& [key, weak] : sessions_) live.push_back(weak);
     }
   }
-  if (live.empty()) {
-    if (on_empty) on_empty();
-    return;
-  }
+  if (call_now) return call_now();
   // Outside the lock: shutdown() only posts, but a session whose last owner
   // is this lock() would run its destructor (and remove()) right here.
   for (const auto& weak : live) {
