@@ -4,6 +4,8 @@
 
 #include "api/protocol/codec.h"
 #include "api/request_context.h"
+#include "api/kinesis/kinesis_service.h"
+#include "api/protocol/cbor_protocol.h"
 #include "api/service.h"
 #include "api/sqs/sqs_service.h"
 #include "storage/queue/queue_registry.h"
@@ -13,6 +15,7 @@ namespace shoal::api {
 namespace {
 
 constexpr std::string_view kSqsTarget = "AmazonSQS.";
+constexpr std::string_view kKinesisTarget = "Kinesis_20131202.";
 
 ApiResponse render(ActionResult& result, const Codec& codec, const model::Shape* shape,
                    const std::string& request_id) {
@@ -72,13 +75,17 @@ struct Dispatcher::Impl {
       : options(std::move(o)),
         clock(options.clock != nullptr ? *options.clock : system_clock),
         queues(clock),
-        sqs(queues, clock) {}
+        sqs(queues, clock),
+        streams(clock, options.kinesis),
+        kinesis(streams, clock) {}
 
   DispatcherOptions options;
   storage::SystemClock system_clock;
   const storage::Clock& clock;
   storage::QueueRegistry queues;
   sqs::SqsService sqs;
+  storage::StreamRegistry streams;
+  kinesis::KinesisService kinesis;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -99,9 +106,19 @@ Outcome Dispatcher::handle(ApiRequest request) {
     return run(impl_->sqs, target.substr(kSqsTarget.size()), codec, request, ctx);
   }
 
+  if (target.starts_with(kKinesisTarget)) {
+    auto action = target.substr(kKinesisTarget.size());
+    auto media = content_type.substr(0, content_type.find(';'));
+    if (media == kCborContentType) return run(impl_->kinesis, action, cbor_codec(), request, ctx);
+    const Codec& codec = json_codec(kKinesisJson);
+    if (media == kKinesisJson.content_type) return run(impl_->kinesis, action, codec, request, ctx);
+    // AWS answers an unsupported content type as an unknown operation, 404.
+    return answer(codec.error({"UnknownOperationException", "", 404, true, ""}, ctx.request_id));
+  }
+
   AwsError unknown{"UnknownOperationException", "", 400, true,
-                   target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS over AWS JSON 1.0 "
-                                    "(X-Amz-Target: AmazonSQS.<Action>)."
+                   target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS (AmazonSQS.<Action>, "
+                                    "AWS JSON 1.0) and Kinesis (Kinesis_20131202.<Action>, AWS JSON 1.1 or CBOR 1.1)."
                                   : "Unknown operation " + std::string(target) + "."};
   return answer(json_codec(kPlainJson).error(unknown, ctx.request_id));
 }

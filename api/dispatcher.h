@@ -11,6 +11,7 @@
 #include "api/api_request.h"
 #include "api/pending_response.h"
 #include "storage/clock.h"
+#include "storage/stream/stream_registry.h"
 
 namespace shoal::api {
 
@@ -18,6 +19,7 @@ struct DispatcherOptions {
   // Host (and port) written into queue URLs; empty: the request's Host header.
   std::string advertised_host;
   const storage::Clock* clock = nullptr;  // nullptr: the system clock
+  storage::StreamRegistryOptions kinesis;  // status delays, limits
 };
 
 // Either an answer now, or a pending one for the server to park.

@@ -1,0 +1,146 @@
+#include "api/kinesis/kinesis_action.h"
+
+#include "api/kinesis/kinesis_errors.h"
+
+namespace shoal::api::kinesis {
+
+std::string stream_arn(const storage::StreamKey& key) {
+  return "arn:aws:kinesis:" + key.region + ":" + key.account + ":stream/" + key.name;
+}
+
+std::string consumer_arn(const storage::StreamKey& key, const storage::ConsumerInfo& consumer) {
+  return stream_arn(key) + "/consumer/" + consumer.name + ":" +
+         std::to_string(storage::to_epoch_ms(consumer.created) / 1000);
+}
+
+std::optional<storage::StreamKey> parse_stream_arn(std::string_view arn) {
+  // arn:aws:kinesis:REGION:ACCOUNT:stream/NAME[/consumer/...]
+  constexpr std::string_view kPrefix = "arn:";
+  if (!arn.starts_with(kPrefix)) return std::nullopt;
+  std::string_view parts[6];
+  std::string_view rest = arn;
+  for (int i = 0; i < 5; ++i) {
+    auto colon = rest.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    parts[i] = rest.substr(0, colon);
+    rest.remove_prefix(colon + 1);
+  }
+  parts[5] = rest;
+  if (parts[2] != "kinesis" || parts[3].empty() || parts[4].empty() || !parts[5].starts_with("stream/")) {
+    return std::nullopt;
+  }
+  auto name = parts[5].substr(7);
+  name = name.substr(0, name.find('/'));
+  if (name.empty()) return std::nullopt;
+  return storage::StreamKey{std::string(parts[4]), std::string(parts[3]), std::string(name)};
+}
+
+const nlohmann::json* member(const nlohmann::json& object, const char* name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<std::string> string_member(const nlohmann::json& object, const char* name) {
+  const auto* v = member(object, name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return v->get<std::string>();
+}
+
+std::optional<std::int64_t> int_member(const nlohmann::json& object, const char* name) {
+  const auto* v = member(object, name);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  // Kinesis truncates fractional numbers (AWS reports 0.7 as 0).
+  return v->is_number_float() ? static_cast<std::int64_t>(v->get<double>()) : v->get<std::int64_t>();
+}
+
+std::optional<bool> bool_member(const nlohmann::json& object, const char* name) {
+  const auto* v = member(object, name);
+  if (v == nullptr || !v->is_boolean()) return std::nullopt;
+  return v->get<bool>();
+}
+
+nlohmann::json timestamp_value(storage::TimePoint t) { return storage::to_epoch_ms(t); }
+
+nlohmann::json blob_value(std::string_view bytes) {
+  return nlohmann::json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+}
+
+ResolvedStream resolve_stream(const KinesisCall& call) {
+  auto name = string_member(call.input, "StreamName");
+  auto arn = string_member(call.input, "StreamARN");
+  storage::StreamKey key{call.ctx.account, call.ctx.region, name.value_or("")};
+  if (arn) {
+    auto parsed = parse_stream_arn(*arn);
+    if (!parsed) return {nullptr, key, invalid_argument("Invalid StreamARN: " + *arn)};
+    if (name && *name != parsed->name) {
+      return {nullptr, key, invalid_argument("StreamName " + *name + " does not match the StreamARN " + *arn)};
+    }
+    key = *parsed;
+  } else if (!name) {
+    return {nullptr, key, invalid_argument("Either StreamName or StreamARN must be provided.")};
+  }
+  auto stream = call.streams.find(key);
+  if (!stream) return {nullptr, key, stream_not_found(key.name, key.account)};
+  return {std::move(stream), key, {}};
+}
+
+ResolvedConsumer resolve_consumer(const KinesisCall& call) {
+  ResolvedConsumer out;
+  std::string name;
+  if (auto arn = string_member(call.input, "ConsumerARN")) {
+    auto parsed = parse_stream_arn(*arn);
+    auto marker = arn->find("/consumer/");
+    if (!parsed || marker == std::string::npos) {
+      out.error = invalid_argument("Invalid ConsumerARN: " + *arn);
+      return out;
+    }
+    name = arn->substr(marker + 10);
+    name = name.substr(0, name.find(':'));
+    out.key = *parsed;
+  } else {
+    auto stream_arn_text = string_member(call.input, "StreamARN");
+    auto consumer_name = string_member(call.input, "ConsumerName");
+    auto parsed = stream_arn_text ? parse_stream_arn(*stream_arn_text) : std::nullopt;
+    if (!parsed || !consumer_name) {
+      out.error = invalid_argument("Either ConsumerARN or both ConsumerName and StreamARN must be provided.");
+      return out;
+    }
+    out.key = *parsed;
+    name = *consumer_name;
+  }
+  out.stream = call.streams.find(out.key);
+  if (!out.stream) {
+    out.error = stream_not_found(out.key.name, out.key.account);
+    return out;
+  }
+  out.consumer = out.stream->find_consumer(name);
+  if (!out.consumer) {
+    out.error = resource_not_found("Consumer " + name + " under stream " + out.key.name + " under account " +
+                                   out.key.account + " not found.");
+  }
+  return out;
+}
+
+AwsError from_status(const storage::Status& status, const storage::StreamKey& key) {
+  using Code = storage::Status::Code;
+  switch (status.code()) {
+    case Code::kNotFound:
+      return status.message().empty() ? stream_not_found(key.name, key.account) : resource_not_found(status.message());
+    case Code::kResourceInUse:
+    case Code::kAlreadyExists:
+      return resource_in_use(status.message());
+    case Code::kInvalidArgument:
+    case Code::kInvalidHandle:
+      return invalid_argument(status.message());
+    case Code::kLimitExceeded:
+      return limit_exceeded(status.message());
+    case Code::kHandleExpired:
+      return expired_iterator(status.message());
+    default:
+      return error("InternalFailureException", status.message());
+  }
+}
+
+}  // namespace shoal::api::kinesis
