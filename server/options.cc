@@ -41,6 +41,20 @@ bool plausible_host(std::string_view text) {
   });
 }
 
+// A Kinesis transition delay in milliseconds (0 .. 1 hour).
+template <std::chrono::milliseconds Options::*Field>
+std::optional<std::string> set_delay(Options& o, std::string_view v) {
+  auto n = parse_uint(v, 0, 3'600'000);
+  if (!n) return expected_range(0, 3'600'000);
+  o.*Field = std::chrono::milliseconds(*n);
+  return std::nullopt;
+}
+
+template <std::chrono::milliseconds Options::*Field>
+std::string show_delay(const Options& o) {
+  return std::to_string((o.*Field).count());
+}
+
 const std::array kFlags{
     Flag{"--host", "SHOAL_HOST", "ADDRESS", "address to listen on (0.0.0.0: all interfaces)",
          [](const Options& o) { return o.host; },
@@ -89,6 +103,27 @@ const std::array kFlags{
          [](Options& o, std::string_view v) -> std::optional<std::string> {
            if (!v.empty() && !plausible_host(v)) return "expected host or host:port, without scheme or path";
            o.advertised_host = v;
+           return std::nullopt;
+         }},
+    Flag{"--kinesis-create-delay-ms", "SHOAL_KINESIS_CREATE_DELAY_MS", "MS",
+         "time a new Kinesis stream stays CREATING (0: ACTIVE at once)",
+         show_delay<&Options::kinesis_create_delay>, set_delay<&Options::kinesis_create_delay>},
+    Flag{"--kinesis-update-delay-ms", "SHOAL_KINESIS_UPDATE_DELAY_MS", "MS",
+         "time a stream stays UPDATING after a reshard or settings change",
+         show_delay<&Options::kinesis_update_delay>, set_delay<&Options::kinesis_update_delay>},
+    Flag{"--kinesis-delete-delay-ms", "SHOAL_KINESIS_DELETE_DELAY_MS", "MS",
+         "time a deleted stream stays DELETING before it is gone",
+         show_delay<&Options::kinesis_delete_delay>, set_delay<&Options::kinesis_delete_delay>},
+    Flag{"--kinesis-consumer-delay-ms", "SHOAL_KINESIS_CONSUMER_DELAY_MS", "MS",
+         "time a stream consumer stays CREATING (and DELETING)",
+         show_delay<&Options::kinesis_consumer_delay>, set_delay<&Options::kinesis_consumer_delay>},
+    Flag{"--kinesis-shard-limit", "SHOAL_KINESIS_SHARD_LIMIT", "N",
+         "open Kinesis shards allowed per account and region (AWS's LimitExceededException past it)",
+         [](const Options& o) { return std::to_string(o.kinesis_shard_limit); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 1, 100'000);
+           if (!n) return expected_range(1, 100'000);
+           o.kinesis_shard_limit = static_cast<unsigned>(*n);
            return std::nullopt;
          }},
 };

@@ -23,6 +23,13 @@ struct Options {
   std::uint64_t max_body_bytes = 16ull << 20;
   std::chrono::seconds idle_timeout{60};  // 0: connections never time out
   std::string advertised_host;            // empty: the request's Host header
+  // Kinesis status transitions. 0 (the default) makes them immediate, so SDK
+  // waiters that poll every 10 s never wait; raise them for realism.
+  std::chrono::milliseconds kinesis_create_delay{0};    // CREATING -> ACTIVE
+  std::chrono::milliseconds kinesis_update_delay{0};    // UPDATING -> ACTIVE
+  std::chrono::milliseconds kinesis_delete_delay{0};    // DELETING -> gone
+  std::chrono::milliseconds kinesis_consumer_delay{0};  // consumer CREATING -> ACTIVE, DELETING -> gone
+  unsigned kinesis_shard_limit = 500;                   // open shards per account and region
 };
 
 // Options with the machine-dependent defaults filled in.

@@ -30,6 +30,13 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 api::DispatcherOptions dispatcher_options(const Options& options) {
   api::DispatcherOptions out;
   out.advertised_host = options.advertised_host;
+  auto& delays = out.kinesis.delays;
+  delays.create = options.kinesis_create_delay;
+  delays.update = options.kinesis_update_delay;
+  delays.remove = options.kinesis_delete_delay;
+  delays.consumer_create = options.kinesis_consumer_delay;
+  delays.consumer_remove = options.kinesis_consumer_delay;
+  out.kinesis.limits.shard_limit = static_cast<int>(options.kinesis_shard_limit);
   return out;
 }
 
