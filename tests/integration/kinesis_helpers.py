@@ -30,7 +30,8 @@ TARGET_PREFIX = "Kinesis_20131202."
 HASH_SPACE = 2 ** 128
 MAX_HASH = HASH_SPACE - 1
 
-DELAY_FLAGS = ("--kinesis-create-delay-ms", "--kinesis-delete-delay-ms", "--kinesis-update-delay-ms")
+DELAY_FLAGS = ("--kinesis-create-delay-ms", "--kinesis-delete-delay-ms", "--kinesis-update-delay-ms",
+               "--kinesis-consumer-delay-ms")
 
 
 @functools.lru_cache(maxsize=None)

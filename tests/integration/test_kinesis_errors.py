@@ -7,7 +7,6 @@ real AWS.
 """
 
 import base64
-import json
 import unittest
 
 from kinesis_helpers import (ACCOUNT, JSON_CT, create_stream, kinesis_client, raw_request, shard_id, start_server,

@@ -16,8 +16,8 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from kinesis_helpers import (ACCOUNT, MAX_HASH, REGION, create_stream, error_of, expected_ranges, fast_flags,
-                             has_flag, kinesis_client, list_all_shards, not_found_message, shard_id, shard_range,
+from kinesis_helpers import (ACCOUNT, MAX_HASH, REGION, create_stream, error_of, expected_ranges,
+                             has_flag, kinesis_client, not_found_message, shard_id, shard_range,
                              start_server, stop_server, stream_arn, unique_name, wait_active, wait_for, wait_gone)
 
 server = None
@@ -163,7 +163,7 @@ class StatusTransitionTest(KinesisTestCase):
 
     def test_creating_updating_deleting_then_settled(self):
         slow = start_server("--kinesis-create-delay-ms", "400", "--kinesis-update-delay-ms", "400",
-                            "--kinesis-delete-delay-ms", "400")
+                            "--kinesis-delete-delay-ms", "400", "--kinesis-consumer-delay-ms", "400")
         try:
             client = kinesis_client(slow.endpoint)
             name = unique_name("slow")
@@ -178,12 +178,49 @@ class StatusTransitionTest(KinesisTestCase):
                 client.update_shard_count(StreamName=name, TargetShardCount=4, ScalingType="UNIFORM_SCALING")
             summary = wait_active(client, name, timeout=5)
             self.assertEqual(summary["OpenShardCount"], 2)
-            client.delete_stream(StreamName=name)
+            consumer = client.register_stream_consumer(StreamARN=stream_arn(name), ConsumerName="slow")["Consumer"]
+            self.assertEqual(consumer["ConsumerStatus"], "CREATING")
+            self.assertEqual(client.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+                             ["ConsumerDescription"]["ConsumerStatus"], "CREATING")
+            wait_for(lambda: client.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+                     ["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE", timeout=5, what="consumer ACTIVE")
+            client.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
             self.assertEqual(client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamStatus"],
                              "DELETING")
             wait_gone(client, name, timeout=5)
         finally:
             stop_server(slow)
+
+
+@unittest.skipUnless(has_flag("--kinesis-shard-limit"), "binary has no --kinesis-shard-limit flag")
+class ConfiguredShardLimitTest(KinesisTestCase):
+    def test_account_shard_limit_applies_to_create_split_and_update(self):
+        small = start_server("--kinesis-shard-limit", "5")
+        try:
+            client = kinesis_client(small.endpoint)
+            self.assertEqual(client.describe_limits()["ShardLimit"], 5)
+            name = create_stream(client, shards=3)
+            with self.assertRaises(client.exceptions.LimitExceededException) as cm:
+                client.create_stream(StreamName=unique_name(), ShardCount=3)
+            self.assert_error(cm, "LimitExceededException",
+                              "This request would exceed the shard limit for the account %s in %s. Current shard "
+                              "count for the account: 3. Limit: 5. Number of additional shards that would have "
+                              "resulted from this request: 3. Refer to the AWS Service Limits page "
+                              "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current "
+                              "limits and how to request higher limits." % (ACCOUNT, REGION))
+            client.split_shard(StreamName=name, ShardToSplit=shard_id(0), NewStartingHashKey=str(2 ** 100))
+            wait_active(client, name)
+            self.assertEqual(client.describe_limits()["OpenShardCount"], 4)
+            client.split_shard(StreamName=name, ShardToSplit=shard_id(1), NewStartingHashKey=str(2 ** 127))
+            wait_active(client, name)
+            with self.assertRaises(client.exceptions.LimitExceededException):
+                client.split_shard(StreamName=name, ShardToSplit=shard_id(2), NewStartingHashKey=str(3 * 2 ** 126))
+            with self.assertRaises(client.exceptions.LimitExceededException):
+                client.update_shard_count(StreamName=name, TargetShardCount=6, ScalingType="UNIFORM_SCALING")
+            self.assertEqual(client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+                             ["OpenShardCount"], 5)
+        finally:
+            stop_server(small)
 
 
 class DescribeStreamTest(KinesisTestCase):

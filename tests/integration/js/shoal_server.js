@@ -7,7 +7,9 @@
 const { spawn, spawnSync } = require('node:child_process');
 
 const DEFAULT_BINARY = '/work/main/build/shoal';
-const DELAY_FLAGS = ['--kinesis-create-delay-ms', '--kinesis-delete-delay-ms', '--kinesis-update-delay-ms'];
+const DELAY_FLAGS = [
+  '--kinesis-create-delay-ms', '--kinesis-delete-delay-ms', '--kinesis-update-delay-ms', '--kinesis-consumer-delay-ms',
+];
 
 function binaryPath() {
   return process.env.SHOAL_BINARY || DEFAULT_BINARY;
