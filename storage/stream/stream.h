@@ -66,11 +66,15 @@ class Stream {
   // ---- resharding (stream must be ACTIVE; becomes UPDATING for the update
   // delay; the new shards appear when it ends) ----
   // max_open_shards: what the account limit leaves this stream.
-  // kInvalidArgument: new_starting_hash_key not strictly inside the shard's
-  // range (start < key <= end), or shard closed. kLimitExceeded: would exceed.
+  // kInvalidArgument unless start + 1 < new_starting_hash_key < end (AWS's
+  // rule). kResourceInUse: shard already closed. kLimitExceeded: one more open
+  // shard would exceed max_open_shards. Children: [start, key-1], [key, end].
+  // Children date their sequence numbers one second after the parent closed,
+  // so their numbers sort above the parent's.
   Status split_shard(std::string_view shard_id, HashKey new_starting_hash_key, int max_open_shards);
-  // kInvalidArgument: shards not adjacent (ranges not contiguous), same shard,
-  // or either closed.
+  // kInvalidArgument: shards not adjacent (ranges not contiguous, either
+  // order) or the same shard. kResourceInUse: either closed. The child's
+  // ParentShardId is shard_id, AdjacentParentShardId adjacent_shard_id.
   Status merge_shards(std::string_view shard_id, std::string_view adjacent_shard_id);
   // UNIFORM_SCALING: closes every open shard and opens `target` evenly split
   // children; each child's parent is the old shard covering its starting hash
@@ -87,14 +91,16 @@ class Stream {
   int retention_hours() const;
   // kInvalidArgument outside 1024..10240.
   Status update_max_record_size(int kib);
-  // kInvalidArgument: already in that mode.
+  // Already in that mode: ok, nothing changes (no UPDATING).
   Status update_stream_mode(StreamMode mode);
   Status start_encryption(std::string key_id);
   Status stop_encryption();
   // "ALL" expands to kAllShardLevelMetrics. Unknown names: kInvalidArgument.
+  // Immediate (no UPDATING) but the stream must be ACTIVE.
   Result<MonitoringChange> enable_monitoring(const std::vector<std::string>& metrics);
   Result<MonitoringChange> disable_monitoring(const std::vector<std::string>& metrics);
   // Target set at once; current follows when the update delay ends.
+  // kInvalidArgument: negative.
   Result<WarmThroughput> update_warm_throughput(int mibps);
 
   // ---- tags ----

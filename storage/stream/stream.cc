@@ -1,0 +1,731 @@
+#include "storage/stream/stream.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include "storage/random.h"
+#include "storage/stream/sequence_number.h"
+#include "storage/stream/shard.h"
+
+namespace shoal::storage {
+namespace {
+
+std::int64_t seconds_of(TimePoint t) { return to_epoch_ms(t) / 1000; }
+
+std::string status_text(StreamStatus s) { return std::string(to_string(s)); }
+
+// A reshard decided now and carried out when the update delay ends.
+struct PendingReshard {
+  TimePoint due;
+  std::vector<std::uint32_t> close;
+  struct Child {
+    HashKeyRange range;
+    std::vector<std::uint32_t> parents;
+  };
+  std::vector<Child> children;
+};
+
+struct Consumer {
+  std::string name;
+  TimePoint created;
+  std::optional<TimePoint> deleting_since;
+};
+
+}  // namespace
+
+struct Stream::State {
+  State(const StreamKey& k, TimePoint c, const StreamDelays& d, const StreamLimits& l)
+      : key(k), created(c), delays(d), limits(l) {}
+
+  const StreamKey& key;
+  const TimePoint created;
+  const StreamDelays& delays;
+  const StreamLimits& limits;
+
+  std::mutex mutex;
+  std::map<std::uint32_t, Shard> shards;    // by index
+  std::vector<std::uint32_t> open_by_start;  // open shards ordered by range start
+  std::uint32_t next_shard_index = 0;
+  StreamMode mode = StreamMode::kProvisioned;
+  int retention_hours = kDefaultRetentionHours;
+  EncryptionType encryption = EncryptionType::kNone;
+  std::string key_id;
+  std::set<std::string> metrics;
+  std::map<std::string, std::string> tags;
+  std::map<std::string, Consumer> consumers;
+  std::optional<TimePoint> deleting_since;
+  TimePoint updating_until{};
+  std::optional<PendingReshard> pending;
+  int max_record_size_kib = kDefaultMaxRecordSizeKib;
+  WarmThroughput warm;
+
+  StreamStatus status(TimePoint now) const {
+    if (deleting_since) return StreamStatus::kDeleting;
+    // Zero delays never hold a status, even if the clock steps back.
+    if (delays.create.count() > 0 && now < created + delays.create) return StreamStatus::kCreating;
+    if (delays.update.count() > 0 && now < updating_until) return StreamStatus::kUpdating;
+    return StreamStatus::kActive;
+  }
+
+  // Data-plane calls: AWS answers ResourceNotFound for CREATING / DELETING.
+  Status readable(TimePoint now) const {
+    const auto s = status(now);
+    if (s == StreamStatus::kCreating || s == StreamStatus::kDeleting) {
+      return Status::not_found("stream is " + status_text(s));
+    }
+    return Status::ok();
+  }
+
+  Status changeable(TimePoint now) const {
+    const auto s = status(now);
+    if (s != StreamStatus::kActive) return Status::resource_in_use("stream is " + status_text(s) + ", not ACTIVE");
+    return Status::ok();
+  }
+
+  void start_update(TimePoint now) { updating_until = now + delays.update; }
+
+  ConsumerStatus consumer_status(const Consumer& c, TimePoint now) const {
+    if (c.deleting_since) return ConsumerStatus::kDeleting;
+    if (delays.consumer_create.count() > 0 && now < c.created + delays.consumer_create) {
+      return ConsumerStatus::kCreating;
+    }
+    return ConsumerStatus::kActive;
+  }
+
+  ConsumerInfo consumer_info(const Consumer& c, TimePoint now) const {
+    return {c.name, consumer_status(c, now), c.created};
+  }
+
+  void add_shard(HashKeyRange range, TimePoint at, std::int64_t seq_seconds,
+                 std::vector<std::uint32_t> parents) {
+    const auto index = next_shard_index++;
+    shards.emplace(std::piecewise_construct, std::forward_as_tuple(index),
+                   std::forward_as_tuple(index, range, at, seq_seconds, std::move(parents)));
+  }
+
+  void rebuild_open() {
+    open_by_start.clear();
+    for (const auto& [index, shard] : shards) {
+      if (shard.open()) open_by_start.push_back(index);
+    }
+    std::sort(open_by_start.begin(), open_by_start.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return shards.at(a).range().start < shards.at(b).range().start;
+    });
+  }
+
+  // The open shards always partition 0 .. 2^128-1, so one covers every key.
+  Shard& route(HashKey hash) {
+    auto it = std::upper_bound(open_by_start.begin(), open_by_start.end(), hash,
+                               [this](HashKey h, std::uint32_t i) { return h < shards.at(i).range().start; });
+    return shards.at(*std::prev(it));
+  }
+
+  int open_count() const { return static_cast<int>(open_by_start.size()); }
+
+  Shard* find_shard(std::string_view shard_id) {
+    const auto index = parse_shard_id(shard_id);
+    if (!index) return nullptr;
+    const auto it = shards.find(*index);
+    return it == shards.end() ? nullptr : &it->second;
+  }
+
+  void apply_pending() {
+    const PendingReshard p = std::move(*pending);
+    pending.reset();
+    for (auto index : p.close) {
+      if (auto it = shards.find(index); it != shards.end()) it->second.close(p.due);
+    }
+    // Children date their sequence numbers a second after the parents closed,
+    // so every child number sorts above every parent number.
+    for (const auto& child : p.children) add_shard(child.range, p.due, seconds_of(p.due) + 1, child.parents);
+    rebuild_open();
+  }
+
+  // Applies everything due by now: pending reshard, warm throughput,
+  // consumer deletions, retention.
+  void refresh(TimePoint now) {
+    const bool updated = delays.update.count() == 0 || now >= updating_until;
+    if (pending && updated) apply_pending();
+    if (updated && warm.target_mibps) warm.current_mibps = warm.target_mibps;
+    for (auto it = consumers.begin(); it != consumers.end();) {
+      if (it->second.deleting_since && now >= *it->second.deleting_since + delays.consumer_remove) {
+        it = consumers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    const TimePoint horizon = now - std::chrono::hours(retention_hours);
+    for (auto it = shards.begin(); it != shards.end();) {
+      it->second.trim(horizon);
+      if (!it->second.open() && *it->second.closed() <= horizon && it->second.records().empty()) {
+        it = shards.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  int live_consumers() const {
+    return static_cast<int>(std::count_if(consumers.begin(), consumers.end(),
+                                          [](const auto& c) { return !c.second.deleting_since; }));
+  }
+
+  Status check_record(const PutRecordInput& r, TimePoint now) const {
+    const std::size_t size = r.partition_key.size() + r.data.size();
+    const std::size_t limit = static_cast<std::size_t>(max_record_size_kib) * 1024;
+    if (size > limit) {
+      return Status::invalid_argument("record size " + std::to_string(size) + " bytes exceeds limit " +
+                                      std::to_string(limit) + " bytes");
+    }
+    if (r.sequence_number_for_ordering) {
+      const auto parts = decode_sequence_number(*r.sequence_number_for_ordering);
+      if (!parts) {
+        return Status::invalid_argument("sequence number for ordering " + *r.sequence_number_for_ordering +
+                                        " is not a sequence number");
+      }
+      if (parts->arrival_seconds > seconds_of(now)) {
+        return Status::invalid_argument("sequence number for ordering " + *r.sequence_number_for_ordering +
+                                        " lies in the future");
+      }
+    }
+    return Status::ok();
+  }
+
+  PutRecordOutcome append(const PutRecordInput& r, TimePoint now) {
+    const HashKey hash = r.explicit_hash_key ? *r.explicit_hash_key : partition_key_hash(r.partition_key);
+    Shard& shard = route(hash);
+    const StoredRecord& stored = shard.append(now, r.partition_key, r.data, encryption);
+    return {shard_id_for_index(shard.index()), shard.sequence_number(stored), encryption};
+  }
+
+  Result<MonitoringChange> change_metrics(const std::vector<std::string>& names, bool enable,
+                                          TimePoint now) {
+    if (auto s = changeable(now); !s) return s;
+    std::set<std::string> wanted;
+    for (const auto& name : names) {
+      if (name == "ALL") {
+        wanted.insert(kAllShardLevelMetrics.begin(), kAllShardLevelMetrics.end());
+      } else if (std::find(kAllShardLevelMetrics.begin(), kAllShardLevelMetrics.end(), name) !=
+                 kAllShardLevelMetrics.end()) {
+        wanted.insert(name);
+      } else {
+        return Status::invalid_argument("unknown shard-level metric " + name);
+      }
+    }
+    MonitoringChange change;
+    change.current.assign(metrics.begin(), metrics.end());
+    for (const auto& name : wanted) {
+      if (enable) {
+        metrics.insert(name);
+      } else {
+        metrics.erase(name);
+      }
+    }
+    change.desired.assign(metrics.begin(), metrics.end());
+    return change;
+  }
+};
+
+Stream::Stream(StreamKey key, const StreamConfig& config, const StreamDelays& delays,
+               const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock)
+    : key_(std::move(key)),
+      created_(clock.now()),
+      stream_id_(random_uuid()),
+      delays_(delays),
+      limits_(limits),
+      iterators_(iterators),
+      clock_(clock),
+      state_(std::make_unique<State>(key_, created_, delays_, limits_)) {
+  auto& s = *state_;
+  s.mode = config.mode;
+  s.tags = config.tags;
+  s.max_record_size_kib = config.max_record_size_kib;
+  s.warm.target_mibps = config.warm_throughput_mibps;
+  s.warm.current_mibps = config.warm_throughput_mibps;
+  const int count = config.mode == StreamMode::kOnDemand ? limits_.on_demand_shard_count
+                                                         : std::max(1, config.shard_count);
+  for (int i = 0; i < count; ++i) s.add_shard(even_hash_key_range(i, count), created_, seconds_of(created_), {});
+  s.rebuild_open();
+}
+
+Stream::~Stream() = default;
+
+StreamStatus Stream::status() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->status(clock_.now());
+}
+
+StreamMode Stream::mode() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->mode;
+}
+
+StreamDescription Stream::describe() const {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  StreamDescription d;
+  d.key = key_;
+  d.stream_id = stream_id_;
+  d.status = s.status(now);
+  d.mode = s.mode;
+  d.created = created_;
+  d.retention_hours = s.retention_hours;
+  d.encryption = s.encryption;
+  d.key_id = s.key_id;
+  d.shard_level_metrics.assign(s.metrics.begin(), s.metrics.end());
+  d.shards.reserve(s.shards.size());
+  for (const auto& [index, shard] : s.shards) d.shards.push_back(shard.info());
+  d.open_shard_count = s.open_count();
+  d.consumer_count = s.live_consumers();
+  d.max_record_size_kib = s.max_record_size_kib;
+  d.warm_throughput = s.warm;
+  return d;
+}
+
+std::vector<ShardInfo> Stream::shards() const { return describe().shards; }
+
+int Stream::open_shard_count() const {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(clock_.now());
+  int open = s.open_count();
+  if (s.pending) open += static_cast<int>(s.pending->children.size()) - static_cast<int>(s.pending->close.size());
+  return open;
+}
+
+Result<PutRecordOutcome> Stream::put_record(const PutRecordInput& record) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  if (auto st = s.check_record(record, now); !st) return st;
+  return s.append(record, now);
+}
+
+Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutRecordInput>& records) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (auto st = s.check_record(records[i], now); !st) {
+      return Status::invalid_argument("record " + std::to_string(i) + ": " + st.message());
+    }
+  }
+  std::vector<PutRecordOutcome> out;
+  out.reserve(records.size());
+  for (const auto& r : records) out.push_back(s.append(r, now));
+  return out;
+}
+
+Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  const Shard* shard = s.find_shard(shard_id);
+  if (!shard) return Status::not_found("shard " + std::string(shard_id) + " not found");
+  std::uint64_t next = 0;
+  switch (request.type) {
+    case ShardIteratorType::kTrimHorizon:
+      next = 0;
+      break;
+    case ShardIteratorType::kLatest:
+      next = shard->next_counter();
+      break;
+    case ShardIteratorType::kAtSequenceNumber:
+    case ShardIteratorType::kAfterSequenceNumber: {
+      const auto parts = decode_sequence_number(request.sequence_number);
+      if (!parts || parts->shard_index != shard->index() ||
+          parts->shard_created_seconds != shard->seq_created_seconds()) {
+        return Status::invalid_argument("sequence number " + request.sequence_number +
+                                        " does not belong to shard " + std::string(shard_id));
+      }
+      next = parts->counter + (request.type == ShardIteratorType::kAfterSequenceNumber ? 1 : 0);
+      break;
+    }
+    case ShardIteratorType::kAtTimestamp: {
+      const auto pos = shard->seek_arrival(request.timestamp);
+      next = pos < shard->records().size() ? shard->records()[pos].counter : shard->next_counter();
+      break;
+    }
+  }
+  return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
+                            next, to_epoch_ms(now)});
+}
+
+Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, int limit) {
+  if (state.stream_created_ms != to_epoch_ms(created_) || state.account != key_.account ||
+      state.region != key_.region || state.stream_name != key_.name) {
+    return Status::invalid_argument("shard iterator belongs to another stream");
+  }
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  const auto it = s.shards.find(state.shard_index);
+  if (it == s.shards.end()) {
+    return Status::not_found("shard " + shard_id_for_index(state.shard_index) + " no longer exists");
+  }
+  const Shard& shard = it->second;
+  const auto& records = shard.records();
+  limit = std::clamp(limit, 1, kMaxGetRecordsLimit);
+
+  GetRecordsOutcome out;
+  std::size_t pos = shard.seek_counter(state.next_counter);
+  std::uint64_t next = state.next_counter;
+  std::int64_t bytes = 0;
+  while (pos < records.size() && static_cast<int>(out.records.size()) < limit) {
+    const StoredRecord& r = records[pos];
+    const auto size = static_cast<std::int64_t>(r.bytes.size());
+    if (!out.records.empty() && bytes + size > kMaxGetRecordsBytes) break;
+    bytes += size;
+    out.records.push_back({shard.sequence_number(r), TimePoint(std::chrono::milliseconds(r.arrival_ms)),
+                           std::string(r.partition_key()), std::string(r.data()), r.encryption});
+    next = r.counter + 1;
+    ++pos;
+  }
+  if (pos < records.size()) out.millis_behind_latest = std::max<std::int64_t>(0, to_epoch_ms(now) - records[pos].arrival_ms);
+
+  if (!shard.open() && pos == records.size()) {
+    for (const auto& [index, child] : s.shards) {
+      const auto& parents = child.parents();
+      if (std::find(parents.begin(), parents.end(), shard.index()) == parents.end()) continue;
+      ChildShard c;
+      c.shard_id = shard_id_for_index(index);
+      for (auto p : parents) c.parent_shards.push_back(shard_id_for_index(p));
+      c.hash_key_range = child.range();
+      out.child_shards.push_back(std::move(c));
+    }
+    return out;
+  }
+  ShardIteratorState following = state;
+  following.next_counter = next;
+  following.issued_ms = to_epoch_ms(now);
+  out.next_shard_iterator = iterators_.encode(following);
+  return out;
+}
+
+Status Stream::split_shard(std::string_view shard_id, HashKey new_starting_hash_key, int max_open_shards) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  const Shard* shard = s.find_shard(shard_id);
+  if (!shard) return Status::not_found("shard " + std::string(shard_id) + " not found");
+  if (!shard->open()) {
+    return Status::resource_in_use("shard " + std::string(shard_id) + " has already been split or merged");
+  }
+  const auto range = shard->range();
+  if (new_starting_hash_key <= range.start + 1 || new_starting_hash_key >= range.end) {
+    return Status::invalid_argument("new starting hash key " + hash_key_to_string(new_starting_hash_key) +
+                                    " is not both greater than one plus the shard's starting hash key " +
+                                    hash_key_to_string(range.start) + " and less than its ending hash key " +
+                                    hash_key_to_string(range.end));
+  }
+  if (s.open_count() + 1 > max_open_shards) {
+    return Status::limit_exceeded("open shards would be " + std::to_string(s.open_count() + 1) +
+                                  ", limit " + std::to_string(max_open_shards));
+  }
+  PendingReshard p{now + delays_.update, {shard->index()}, {}};
+  p.children.push_back({{range.start, new_starting_hash_key - 1}, {shard->index()}});
+  p.children.push_back({{new_starting_hash_key, range.end}, {shard->index()}});
+  s.pending = std::move(p);
+  s.start_update(now);
+  s.refresh(now);
+  return Status::ok();
+}
+
+Status Stream::merge_shards(std::string_view shard_id, std::string_view adjacent_shard_id) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  const Shard* a = s.find_shard(shard_id);
+  if (!a) return Status::not_found("shard " + std::string(shard_id) + " not found");
+  const Shard* b = s.find_shard(adjacent_shard_id);
+  if (!b) return Status::not_found("shard " + std::string(adjacent_shard_id) + " not found");
+  for (const Shard* sh : {a, b}) {
+    if (!sh->open()) {
+      return Status::resource_in_use("shard " + shard_id_for_index(sh->index()) +
+                                     " has already been split or merged");
+    }
+  }
+  const auto ra = a->range();
+  const auto rb = b->range();
+  const bool adjacent = a != b && ((ra.end != kMaxHashKey && ra.end + 1 == rb.start) ||
+                                   (rb.end != kMaxHashKey && rb.end + 1 == ra.start));
+  if (!adjacent) {
+    return Status::invalid_argument("shards " + std::string(shard_id) + " and " + std::string(adjacent_shard_id) +
+                                    " are not an adjacent pair of shards");
+  }
+  PendingReshard p{now + delays_.update, {a->index(), b->index()}, {}};
+  p.children.push_back({{std::min(ra.start, rb.start), std::max(ra.end, rb.end)}, {a->index(), b->index()}});
+  s.pending = std::move(p);
+  s.start_update(now);
+  s.refresh(now);
+  return Status::ok();
+}
+
+Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_open_shards) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  const int open = s.open_count();
+  const std::string counts =
+      "current open shard count " + std::to_string(open) + ", target shard count " + std::to_string(target);
+  if (target < 1) return Status::invalid_argument("target shard count must be at least 1");
+  if (target > 2 * open) return Status::limit_exceeded("cannot scale up over double the open shard count: " + counts);
+  if (2 * target < open) return Status::limit_exceeded("cannot scale down below half the open shard count: " + counts);
+  if (target > max_open_shards) {
+    return Status::limit_exceeded("target shard count would exceed the shard limit " +
+                                  std::to_string(max_open_shards) + ": " + counts);
+  }
+  PendingReshard p{now + delays_.update, s.open_by_start, {}};
+  for (int i = 0; i < target; ++i) {
+    const auto range = even_hash_key_range(i, target);
+    PendingReshard::Child child{range, {}};
+    for (auto index : s.open_by_start) {  // by start, so the parent covering range.start comes first
+      const auto& r = s.shards.at(index).range();
+      if (r.start <= range.end && range.start <= r.end) child.parents.push_back(index);
+    }
+    p.children.push_back(std::move(child));
+  }
+  s.pending = std::move(p);
+  s.start_update(now);
+  s.refresh(now);
+  return UpdateShardCountOutcome{open, target};
+}
+
+Status Stream::increase_retention(int hours) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  if (hours < s.retention_hours) {
+    return Status::invalid_argument("requested retention " + std::to_string(hours) +
+                                    " hours is shorter than existing retention " +
+                                    std::to_string(s.retention_hours) + " hours");
+  }
+  if (hours > kMaxRetentionHours) {
+    return Status::invalid_argument("requested retention " + std::to_string(hours) + " hours exceeds maximum " +
+                                    std::to_string(kMaxRetentionHours) + " hours");
+  }
+  s.retention_hours = hours;
+  s.start_update(now);
+  return Status::ok();
+}
+
+Status Stream::decrease_retention(int hours) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  if (hours > s.retention_hours) {
+    return Status::invalid_argument("requested retention " + std::to_string(hours) +
+                                    " hours is longer than existing retention " +
+                                    std::to_string(s.retention_hours) + " hours");
+  }
+  if (hours < kDefaultRetentionHours) {
+    return Status::invalid_argument("requested retention " + std::to_string(hours) +
+                                    " hours is below minimum " + std::to_string(kDefaultRetentionHours) + " hours");
+  }
+  s.retention_hours = hours;
+  s.start_update(now);
+  s.refresh(now);
+  return Status::ok();
+}
+
+int Stream::retention_hours() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->retention_hours;
+}
+
+Status Stream::update_max_record_size(int kib) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (kib < kMinMaxRecordSizeKib || kib > kMaxMaxRecordSizeKib) {
+    return Status::invalid_argument("max record size " + std::to_string(kib) + " KiB is outside " +
+                                    std::to_string(kMinMaxRecordSizeKib) + ".." +
+                                    std::to_string(kMaxMaxRecordSizeKib) + " KiB");
+  }
+  if (auto st = s.changeable(now); !st) return st;
+  s.max_record_size_kib = kib;
+  s.start_update(now);
+  return Status::ok();
+}
+
+Status Stream::update_stream_mode(StreamMode mode) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  if (s.mode == mode) return Status::ok();
+  s.mode = mode;
+  s.start_update(now);
+  return Status::ok();
+}
+
+Status Stream::start_encryption(std::string key_id) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  s.encryption = EncryptionType::kKms;
+  s.key_id = std::move(key_id);
+  s.start_update(now);
+  return Status::ok();
+}
+
+Status Stream::stop_encryption() {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  s.encryption = EncryptionType::kNone;
+  s.key_id.clear();
+  s.start_update(now);
+  return Status::ok();
+}
+
+Result<MonitoringChange> Stream::enable_monitoring(const std::vector<std::string>& metrics) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  state_->refresh(now);
+  return state_->change_metrics(metrics, true, now);
+}
+
+Result<MonitoringChange> Stream::disable_monitoring(const std::vector<std::string>& metrics) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  state_->refresh(now);
+  return state_->change_metrics(metrics, false, now);
+}
+
+Result<WarmThroughput> Stream::update_warm_throughput(int mibps) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.changeable(now); !st) return st;
+  if (mibps < 0) return Status::invalid_argument("warm throughput must not be negative");
+  s.warm.target_mibps = mibps;
+  s.start_update(now);
+  s.refresh(now);
+  return s.warm;
+}
+
+std::map<std::string, std::string> Stream::tags() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->tags;
+}
+
+Status Stream::add_tags(const std::map<std::string, std::string>& tags) {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  std::size_t count = s.tags.size();
+  for (const auto& [k, v] : tags) count += s.tags.count(k) ? 0 : 1;
+  if (count > static_cast<std::size_t>(limits_.max_tags)) {
+    return Status::invalid_argument("stream would have " + std::to_string(count) + " tags, limit " +
+                                    std::to_string(limits_.max_tags));
+  }
+  for (const auto& [k, v] : tags) s.tags[k] = v;
+  return Status::ok();
+}
+
+void Stream::remove_tags(const std::vector<std::string>& keys) {
+  std::lock_guard lock(state_->mutex);
+  for (const auto& k : keys) state_->tags.erase(k);
+}
+
+Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  const auto st = s.status(now);
+  if (st != StreamStatus::kActive && st != StreamStatus::kUpdating) {
+    return Status::resource_in_use("stream is " + status_text(st));
+  }
+  if (s.consumers.count(name)) return Status::resource_in_use("consumer " + name + " already exists");
+  if (static_cast<int>(s.consumers.size()) >= limits_.max_consumers) {
+    return Status::limit_exceeded("stream has " + std::to_string(s.consumers.size()) + " consumers, limit " +
+                                  std::to_string(limits_.max_consumers));
+  }
+  const auto& c = s.consumers[name] = Consumer{name, now, std::nullopt};
+  return s.consumer_info(c, now);
+}
+
+Status Stream::deregister_consumer(const std::string& name) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  const auto it = s.consumers.find(name);
+  if (it == s.consumers.end()) return Status::not_found("consumer " + name + " not found");
+  if (!it->second.deleting_since) it->second.deleting_since = now;
+  s.refresh(now);
+  return Status::ok();
+}
+
+std::optional<ConsumerInfo> Stream::find_consumer(const std::string& name) const {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  const auto it = s.consumers.find(name);
+  if (it == s.consumers.end()) return std::nullopt;
+  return s.consumer_info(it->second, now);
+}
+
+std::vector<ConsumerInfo> Stream::consumers() const {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  std::vector<ConsumerInfo> out;
+  for (const auto& [name, c] : s.consumers) out.push_back(s.consumer_info(c, now));
+  std::stable_sort(out.begin(), out.end(), [](const ConsumerInfo& a, const ConsumerInfo& b) { return a.created < b.created; });
+  return out;
+}
+
+Status Stream::begin_delete(bool enforce_consumer_deletion) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (s.deleting_since) return Status::not_found("stream is already DELETING");
+  if (!enforce_consumer_deletion && s.live_consumers() > 0) {
+    return Status::resource_in_use("stream has " + std::to_string(s.live_consumers()) + " registered consumers");
+  }
+  s.consumers.clear();
+  s.pending.reset();
+  s.deleting_since = now;
+  return Status::ok();
+}
+
+bool Stream::gone() const {
+  std::lock_guard lock(state_->mutex);
+  const auto& s = *state_;
+  return s.deleting_since && clock_.now() >= *s.deleting_since + delays_.remove;
+}
+
+}  // namespace shoal::storage

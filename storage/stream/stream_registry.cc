@@ -1,0 +1,178 @@
+#include "storage/stream/stream_registry.h"
+
+namespace shoal::storage {
+
+StreamRegistry::StreamRegistry(const Clock& clock, StreamRegistryOptions options)
+    : clock_(clock), options_(std::move(options)), iterators_(options_.iterator_key) {}
+
+StreamRegistry::~StreamRegistry() = default;
+
+int StreamRegistry::open_shards_locked(const std::string& account, const std::string& region,
+                                       const Stream* except) const {
+  int total = 0;
+  for (const auto& [key, stream] : streams_) {
+    if (key.account != account || key.region != region || stream.get() == except || stream->gone()) continue;
+    total += stream->open_shard_count();
+  }
+  return total;
+}
+
+void StreamRegistry::drop_gone_locked() {
+  for (auto it = streams_.begin(); it != streams_.end();) {
+    if (it->second->gone()) {
+      it = streams_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Result<std::shared_ptr<Stream>> StreamRegistry::create(const StreamKey& key, const StreamConfig& config) {
+  std::lock_guard limit_lock(limit_mutex_);
+  std::unique_lock lock(mutex_);
+  drop_gone_locked();
+  if (streams_.count(key)) return Status::resource_in_use("stream " + key.name + " already exists");
+  const auto& limits = options_.limits;
+  const bool on_demand = config.mode == StreamMode::kOnDemand;
+  if (!on_demand && config.shard_count < 1) return Status::invalid_argument("shard count must be at least 1");
+  const int shards = on_demand ? limits.on_demand_shard_count : config.shard_count;
+  const int open = open_shards_locked(key.account, key.region, nullptr);
+  if (open + shards > limits.shard_limit) {
+    return Status::limit_exceeded("shard limit " + std::to_string(limits.shard_limit) + ", current open shards " +
+                                  std::to_string(open) + ", requested " + std::to_string(shards));
+  }
+  if (on_demand) {
+    int count = 0;
+    for (const auto& [k, s] : streams_) {
+      if (k.account == key.account && k.region == key.region && s->mode() == StreamMode::kOnDemand) ++count;
+    }
+    if (count >= limits.on_demand_stream_limit) {
+      return Status::limit_exceeded("on-demand stream limit " + std::to_string(limits.on_demand_stream_limit) +
+                                    " reached");
+    }
+  }
+  auto stream = std::make_shared<Stream>(key, config, options_.delays, options_.limits, iterators_, clock_);
+  streams_.emplace(key, stream);
+  return stream;
+}
+
+std::shared_ptr<Stream> StreamRegistry::find(const StreamKey& key) const {
+  std::shared_lock lock(mutex_);
+  const auto it = streams_.find(key);
+  if (it == streams_.end() || it->second->gone()) return nullptr;
+  return it->second;
+}
+
+std::shared_ptr<Stream> StreamRegistry::find_by_id(const std::string& account, const std::string& region,
+                                                   std::string_view stream_id) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [key, stream] : streams_) {
+    if (key.account == account && key.region == region && stream->stream_id() == stream_id && !stream->gone()) {
+      return stream;
+    }
+  }
+  return nullptr;
+}
+
+Status StreamRegistry::remove(const StreamKey& key, bool enforce_consumer_deletion) {
+  const auto stream = find(key);
+  if (!stream) return Status::not_found("stream " + key.name + " not found");
+  return stream->begin_delete(enforce_consumer_deletion);
+}
+
+std::vector<std::shared_ptr<Stream>> StreamRegistry::list(const std::string& account,
+                                                          const std::string& region) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<Stream>> out;
+  for (auto it = streams_.lower_bound(StreamKey{account, region, ""});
+       it != streams_.end() && it->first.account == account && it->first.region == region; ++it) {
+    if (!it->second->gone()) out.push_back(it->second);
+  }
+  return out;
+}
+
+Status StreamRegistry::split_shard(const StreamKey& key, std::string_view shard_id,
+                                   HashKey new_starting_hash_key) {
+  std::lock_guard limit_lock(limit_mutex_);
+  const auto stream = find(key);
+  if (!stream) return Status::not_found("stream " + key.name + " not found");
+  int others = 0;
+  {
+    std::shared_lock lock(mutex_);
+    others = open_shards_locked(key.account, key.region, stream.get());
+  }
+  return stream->split_shard(shard_id, new_starting_hash_key, options_.limits.shard_limit - others);
+}
+
+Status StreamRegistry::merge_shards(const StreamKey& key, std::string_view shard_id,
+                                    std::string_view adjacent_shard_id) {
+  const auto stream = find(key);
+  if (!stream) return Status::not_found("stream " + key.name + " not found");
+  return stream->merge_shards(shard_id, adjacent_shard_id);
+}
+
+Result<UpdateShardCountOutcome> StreamRegistry::update_shard_count(const StreamKey& key, int target) {
+  std::lock_guard limit_lock(limit_mutex_);
+  const auto stream = find(key);
+  if (!stream) return Status::not_found("stream " + key.name + " not found");
+  int others = 0;
+  {
+    std::shared_lock lock(mutex_);
+    others = open_shards_locked(key.account, key.region, stream.get());
+  }
+  return stream->update_shard_count(target, options_.limits.shard_limit - others);
+}
+
+Result<GetRecordsOutcome> StreamRegistry::get_records(std::string_view iterator, int limit) {
+  auto state = iterators_.decode(iterator, clock_.now());
+  if (!state) return state.status();
+  const auto stream = find({state->account, state->region, state->stream_name});
+  if (!stream) return Status::not_found("stream " + state->stream_name + " not found");
+  return stream->get_records(*state, limit);
+}
+
+AccountLimits StreamRegistry::limits(const std::string& account, const std::string& region) const {
+  std::shared_lock lock(mutex_);
+  AccountLimits out;
+  out.shard_limit = options_.limits.shard_limit;
+  out.on_demand_stream_count_limit = options_.limits.on_demand_stream_limit;
+  out.open_shard_count = open_shards_locked(account, region, nullptr);
+  for (const auto& [key, stream] : streams_) {
+    if (key.account == account && key.region == region && !stream->gone() &&
+        stream->mode() == StreamMode::kOnDemand) {
+      ++out.on_demand_stream_count;
+    }
+  }
+  return out;
+}
+
+void StreamRegistry::put_resource_policy(const std::string& arn, std::string policy) {
+  std::unique_lock lock(mutex_);
+  policies_[arn] = std::move(policy);
+}
+
+std::optional<std::string> StreamRegistry::resource_policy(const std::string& arn) const {
+  std::shared_lock lock(mutex_);
+  const auto it = policies_.find(arn);
+  if (it == policies_.end()) return std::nullopt;
+  return it->second;
+}
+
+Status StreamRegistry::delete_resource_policy(const std::string& arn) {
+  std::unique_lock lock(mutex_);
+  if (policies_.erase(arn) == 0) return Status::not_found("no resource policy for " + arn);
+  return Status::ok();
+}
+
+AccountSettings StreamRegistry::account_settings(const std::string& account) const {
+  std::shared_lock lock(mutex_);
+  const auto it = settings_.find(account);
+  return it == settings_.end() ? AccountSettings{} : it->second;
+}
+
+void StreamRegistry::set_account_settings(const std::string& account, AccountSettings settings) {
+  std::unique_lock lock(mutex_);
+  settings_[account] = std::move(settings);
+}
+
+}  // namespace shoal::storage
