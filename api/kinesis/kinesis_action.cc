@@ -35,32 +35,6 @@ std::optional<storage::StreamKey> parse_stream_arn(std::string_view arn) {
   return storage::StreamKey{std::string(parts[4]), std::string(parts[3]), std::string(name)};
 }
 
-const nlohmann::json* member(const nlohmann::json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::optional<std::string> string_member(const nlohmann::json& object, const char* name) {
-  const auto* v = member(object, name);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return v->get<std::string>();
-}
-
-std::optional<std::int64_t> int_member(const nlohmann::json& object, const char* name) {
-  const auto* v = member(object, name);
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  // Kinesis truncates fractional numbers (AWS reports 0.7 as 0).
-  return v->is_number_float() ? static_cast<std::int64_t>(v->get<double>()) : v->get<std::int64_t>();
-}
-
-std::optional<bool> bool_member(const nlohmann::json& object, const char* name) {
-  const auto* v = member(object, name);
-  if (v == nullptr || !v->is_boolean()) return std::nullopt;
-  return v->get<bool>();
-}
-
 nlohmann::json timestamp_value(storage::TimePoint t) { return storage::to_epoch_ms(t); }
 
 nlohmann::json blob_value(std::string_view bytes) {

@@ -15,6 +15,7 @@
 
 #include "api/action_result.h"
 #include "api/aws_error.h"
+#include "api/common/json_members.h"
 #include "api/request_context.h"
 #include "storage/clock.h"
 #include "storage/stream/stream_registry.h"
@@ -57,11 +58,6 @@ ResolvedConsumer resolve_consumer(const KinesisCall& call);
 
 // Maps a failed engine status to AWS's error for the stream `key`.
 AwsError from_status(const storage::Status& status, const storage::StreamKey& key);
-
-std::optional<std::string> string_member(const nlohmann::json& object, const char* name);
-std::optional<std::int64_t> int_member(const nlohmann::json& object, const char* name);
-std::optional<bool> bool_member(const nlohmann::json& object, const char* name);
-const nlohmann::json* member(const nlohmann::json& object, const char* name);  // null when absent
 
 // Neutral output values.
 nlohmann::json timestamp_value(storage::TimePoint t);  // epoch ms; codecs render it

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/action_result.h"
+#include "api/common/json_members.h"
 #include "api/request_context.h"
 #include "storage/clock.h"
 #include "storage/queue/queue_registry.h"
@@ -24,12 +25,6 @@ struct SqsCall {
   storage::QueueRegistry& queues;
   const storage::Clock& clock;
 };
-
-// Members of a JSON object; the validator already checked their types.
-std::optional<std::string> string_member(const nlohmann::json& object, const char* name);
-std::optional<std::int64_t> int_member(const nlohmann::json& object, const char* name);
-std::optional<std::string> blob_member(const nlohmann::json& object, const char* name);  // bytes
-const nlohmann::json* member(const nlohmann::json& object, const char* name);  // null when absent
 
 // The queue named by input["QueueUrl"]; when absent, `error` says why.
 struct ResolvedQueue {
