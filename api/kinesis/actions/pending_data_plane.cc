@@ -8,12 +8,6 @@ namespace {
 ActionResult pending() { return ActionResult::fail(error("InternalFailureException", "not implemented yet")); }
 }  // namespace
 
-ActionResult create_stream(const KinesisCall&) { return pending(); }
-ActionResult delete_stream(const KinesisCall&) { return pending(); }
-ActionResult describe_stream(const KinesisCall&) { return pending(); }
-ActionResult describe_stream_summary(const KinesisCall&) { return pending(); }
-ActionResult list_streams(const KinesisCall&) { return pending(); }
-ActionResult list_shards(const KinesisCall&) { return pending(); }
 ActionResult put_record(const KinesisCall&) { return pending(); }
 ActionResult put_records(const KinesisCall&) { return pending(); }
 ActionResult get_shard_iterator(const KinesisCall&) { return pending(); }
