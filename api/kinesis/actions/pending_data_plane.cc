@@ -8,10 +8,6 @@ namespace {
 ActionResult pending() { return ActionResult::fail(error("InternalFailureException", "not implemented yet")); }
 }  // namespace
 
-ActionResult put_record(const KinesisCall&) { return pending(); }
-ActionResult put_records(const KinesisCall&) { return pending(); }
-ActionResult get_shard_iterator(const KinesisCall&) { return pending(); }
-ActionResult get_records(const KinesisCall&) { return pending(); }
 ActionResult split_shard(const KinesisCall&) { return pending(); }
 ActionResult merge_shards(const KinesisCall&) { return pending(); }
 ActionResult update_shard_count(const KinesisCall&) { return pending(); }
