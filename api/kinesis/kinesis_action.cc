@@ -1,5 +1,7 @@
 #include "api/kinesis/kinesis_action.h"
 
+#include <cstring>
+
 #include "api/kinesis/kinesis_errors.h"
 
 namespace shoal::api::kinesis {
@@ -38,7 +40,10 @@ std::optional<storage::StreamKey> parse_stream_arn(std::string_view arn) {
 nlohmann::json timestamp_value(storage::TimePoint t) { return storage::to_epoch_ms(t); }
 
 nlohmann::json blob_value(std::string_view bytes) {
-  return nlohmann::json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  // One memcpy: building the vector from char iterators converts byte by byte.
+  std::vector<std::uint8_t> copy(bytes.size());
+  if (!bytes.empty()) std::memcpy(copy.data(), bytes.data(), bytes.size());
+  return nlohmann::json::binary(std::move(copy));
 }
 
 ResolvedStream resolve_stream(const KinesisCall& call) {

@@ -35,12 +35,13 @@ AwsError iterator_expired(const storage::Status& status, storage::TimePoint now)
                           " which is further in the future than the tolerated delay of 300000 milliseconds.");
 }
 
-nlohmann::json record_json(const storage::StreamRecord& r) {
+// Takes the strings of `r`; the data is copied once, into the output blob.
+nlohmann::json record_json(storage::StreamRecord& r) {
   nlohmann::json out = nlohmann::json::object();
-  out["SequenceNumber"] = r.sequence_number;
+  out["SequenceNumber"] = std::move(r.sequence_number);
   out["ApproximateArrivalTimestamp"] = timestamp_value(r.arrival);
   out["Data"] = blob_value(r.data);
-  out["PartitionKey"] = r.partition_key;
+  out["PartitionKey"] = std::move(r.partition_key);
   if (r.encryption != storage::EncryptionType::kNone) {
     out["EncryptionType"] = std::string(storage::to_string(r.encryption));
   }
@@ -87,7 +88,7 @@ ActionResult get_records(const KinesisCall& call) {
   auto& got = *outcome;
   nlohmann::json records = nlohmann::json::array();
   records.get_ref<nlohmann::json::array_t&>().reserve(got.records.size());
-  for (const auto& r : got.records) records.push_back(record_json(r));
+  for (auto& r : got.records) records.push_back(record_json(r));
   nlohmann::json out = nlohmann::json::object();
   out["Records"] = std::move(records);
   out["MillisBehindLatest"] = got.millis_behind_latest;
