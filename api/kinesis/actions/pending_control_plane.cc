@@ -8,12 +8,6 @@ namespace {
 ActionResult pending() { return ActionResult::fail(error("InternalFailureException", "not implemented yet")); }
 }  // namespace
 
-ActionResult add_tags_to_stream(const KinesisCall&) { return pending(); }
-ActionResult remove_tags_from_stream(const KinesisCall&) { return pending(); }
-ActionResult list_tags_for_stream(const KinesisCall&) { return pending(); }
-ActionResult tag_resource(const KinesisCall&) { return pending(); }
-ActionResult untag_resource(const KinesisCall&) { return pending(); }
-ActionResult list_tags_for_resource(const KinesisCall&) { return pending(); }
 ActionResult register_stream_consumer(const KinesisCall&) { return pending(); }
 ActionResult deregister_stream_consumer(const KinesisCall&) { return pending(); }
 ActionResult describe_stream_consumer(const KinesisCall&) { return pending(); }
