@@ -8,10 +8,6 @@ namespace {
 ActionResult pending() { return ActionResult::fail(error("InternalFailureException", "not implemented yet")); }
 }  // namespace
 
-ActionResult register_stream_consumer(const KinesisCall&) { return pending(); }
-ActionResult deregister_stream_consumer(const KinesisCall&) { return pending(); }
-ActionResult describe_stream_consumer(const KinesisCall&) { return pending(); }
-ActionResult list_stream_consumers(const KinesisCall&) { return pending(); }
 ActionResult start_stream_encryption(const KinesisCall&) { return pending(); }
 ActionResult stop_stream_encryption(const KinesisCall&) { return pending(); }
 ActionResult enable_enhanced_monitoring(const KinesisCall&) { return pending(); }
