@@ -135,6 +135,22 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
         time.sleep(interval)
 
 
+def pass_second_boundary(margin=0.05):
+    """Sleep past the next whole second and return it as a UTC datetime.
+
+    boto3 sends JSON timestamps as whole epoch seconds (botocore truncates),
+    so a boto3 test that needs "a time between two events" uses a second
+    boundary: events before this call happened before it, events after it
+    happen at least margin seconds later.
+    """
+    import datetime
+    import math
+    boundary = math.ceil(time.time() + 0.001)
+    while time.time() < boundary + margin:
+        time.sleep(boundary + margin - time.time())
+    return datetime.datetime.fromtimestamp(boundary, datetime.timezone.utc)
+
+
 def wait_active(client, name, timeout=10.0):
     def active():
         d = client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
