@@ -327,6 +327,20 @@ class GetRecordsTest(KinesisTestCase):
         self.assertEqual([r["SequenceNumber"] for r in seen], [p["SequenceNumber"] for p in self.puts])
         self.assertEqual([r["PartitionKey"] for r in seen], ["p%d" % i for i in range(5)])
 
+    def test_a_call_returns_at_most_10_mib(self):
+        name = create_stream(kinesis)
+        blob = b"t" * (1024 * 1024 - 512)
+        for i in range(12):
+            kinesis.put_record(StreamName=name, Data=blob, PartitionKey="k%d" % i)
+        page = kinesis.get_records(ShardIterator=iterator(name, shard_id(0)))
+        first = len(page["Records"])
+        self.assertGreater(first, 0)
+        self.assertLessEqual(sum(len(r["Data"]) + len(r["PartitionKey"]) for r in page["Records"]), 10 * 1024 * 1024)
+        self.assertLess(first, 12)
+        rest = drain(page["NextShardIterator"])
+        self.assertEqual(first + len(rest), 12)
+        self.assertEqual([r["PartitionKey"] for r in page["Records"] + rest], ["k%d" % i for i in range(12)])
+
     def test_record_fields(self):
         page = kinesis.get_records(ShardIterator=iterator(self.name, shard_id(0)))
         self.assertIsInstance(page["MillisBehindLatest"], int)

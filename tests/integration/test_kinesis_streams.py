@@ -71,7 +71,7 @@ class CreateStreamTest(KinesisTestCase):
         ])
         for s in shards:
             seq = s["SequenceNumberRange"]
-            self.assertRegex(seq["StartingSequenceNumber"], r"^\d+$")
+            self.assertRegex(seq["StartingSequenceNumber"], r"^\d{56}$")  # AWS's 56-digit form
             self.assertNotIn("EndingSequenceNumber", seq)
             self.assertNotIn("ParentShardId", s)
             self.assertNotIn("AdjacentParentShardId", s)
