@@ -6,7 +6,10 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/queue/dedup_window.h"
+#include "storage/queue/fifo_groups.h"
 #include "storage/queue/receipt_handle.h"
+#include "storage/queue/receive_attempts.h"
 #include "storage/random.h"
 
 namespace shoal::storage {
@@ -26,6 +29,9 @@ struct Entry {
   std::uint32_t epoch = 0;
   int receive_count = 0;
   Where where = Where::kVisible;
+  // FIFO: the latest receipt handle may still delete the message (false once
+  // its visibility ran out or was set to 0).
+  bool handle_live = false;
 };
 
 struct Ref {
@@ -99,10 +105,26 @@ class ReadyQueue {
 // entries were added, so it is amortised O(1) per operation.
 constexpr std::size_t kSlack = 64;
 
+// FIFO sequence numbers look like AWS's: 20 decimal digits, increasing per
+// queue. The value after the leading 1 is the send time in milliseconds times
+// a million (so numbers also increase across a queue's re-creation), bumped
+// past the previous one.
+std::uint64_t next_sequence_value(std::uint64_t previous, TimePoint now) {
+  const auto ms = std::max<std::int64_t>(to_epoch_ms(now), 0);
+  const std::uint64_t from_time = static_cast<std::uint64_t>(ms) * 1'000'000;
+  return std::max(previous + 1, from_time);
+}
+
+std::string format_sequence_number(std::uint64_t value) {
+  std::string digits = std::to_string(value % 10'000'000'000'000'000'000ULL);
+  return "1" + std::string(19 - digits.size(), '0') + digits;
+}
+
 }  // namespace
 
 struct Queue::State {
   mutable std::mutex mu;
+  bool fifo = false;  // fixed at creation: AWS never changes a queue's type
   QueueAttributes attributes;
   std::map<std::string, std::string> tags;
   TimePoint last_modified;
@@ -117,7 +139,11 @@ struct Queue::State {
   std::uint64_t next_seq = 1;
   std::uint64_t receives = 0;  // the receive nonce counter
   std::unordered_map<std::uint64_t, Entry> messages;
-  ReadyQueue ready;              // visible messages
+  ReadyQueue ready;              // visible messages (standard queues)
+  FifoGroups groups;             // every message by group (FIFO queues)
+  DedupWindow dedup;             // FIFO
+  ReceiveAttempts attempts;      // FIFO
+  std::uint64_t last_sequence = 0;
   std::vector<Timed> timed;      // min-heap: delayed and in-flight messages
   std::deque<Born> born;         // every message by send time, for retention
   TimePoint born_last{};
@@ -141,7 +167,12 @@ struct Queue::State {
     e.where = Where::kVisible;
     e.visible_at = now;
     ++e.epoch;
-    ready.push({seq, e.epoch});
+    if (fifo) {
+      e.handle_live = false;
+      groups.set_visible(e.message->group_id, seq, true);
+    } else {
+      ready.push({seq, e.epoch});
+    }
   }
 
   void schedule(std::uint64_t seq, Entry& e, TimePoint at, Where where) {
@@ -150,12 +181,14 @@ struct Queue::State {
     e.where = where;
     e.visible_at = at;
     ++e.epoch;
+    if (fifo) groups.set_visible(e.message->group_id, seq, false);
     timed.push_back({at, seq, e.epoch});
     std::push_heap(timed.begin(), timed.end(), later_time);
   }
 
   void erase(std::unordered_map<std::uint64_t, Entry>::iterator it) {
     --count_of(it->second.where);
+    if (fifo) groups.remove(it->second.message->group_id, it->first);
     messages.erase(it);
   }
 
@@ -211,24 +244,39 @@ struct Queue::State {
 
   std::vector<ReceivedMessage> take(int max_messages,
                                     std::optional<std::chrono::seconds> visibility_timeout,
-                                    TimePoint now) {
+                                    TimePoint now, std::string_view attempt_id = {}) {
     std::vector<ReceivedMessage> out;
     if (max_messages <= 0) return out;
     const auto visibility =
         std::max(visibility_timeout.value_or(attributes.visibility_timeout), std::chrono::seconds(0));
     out.reserve(static_cast<std::size_t>(
         std::min<std::int64_t>(max_messages, std::max<std::int64_t>(counts.visible, 0))));
+    if (fifo) {
+      if (attempt_id.empty()) {
+        out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, nullptr);
+      } else if (auto* taken = attempts.find(attempt_id, now); taken != nullptr && !taken->empty()) {
+        if (auto again = replay(*taken, visibility, now)) {
+          out = std::move(*again);
+        } else {
+          std::vector<ReceiveAttempts::Taken> record;
+          out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, &record);
+          attempts.remember(attempt_id, std::move(record), now);
+        }
+      } else {
+        std::vector<ReceiveAttempts::Taken> record;
+        out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, &record);
+        attempts.remember(attempt_id, std::move(record), now);
+      }
+      compact();
+      return out;
+    }
     std::vector<std::uint64_t> stay_visible;
     while (out.size() < static_cast<std::size_t>(max_messages) && !ready.empty()) {
       const Ref r = ready.pop();
       auto it = messages.find(r.seq);
       if (it == messages.end() || it->second.epoch != r.epoch) continue;
       Entry& e = it->second;
-      if (++e.receive_count == 1) e.first_receive = now;
-      e.nonce = ++receives;
-      out.push_back(ReceivedMessage{
-          e.message, encode_receipt_handle({instance_id, r.seq, e.nonce}, secret),
-          e.receive_count, e.first_receive});
+      out.push_back(deliver(r.seq, e, now));
       if (visibility.count() > 0) {
         schedule(r.seq, e, now + visibility, Where::kInFlight);
       } else {
@@ -244,6 +292,57 @@ struct Queue::State {
     compact();
     return out;
   }
+
+  // The messages chosen before any state changes, so one kept visible
+  // (timeout 0) is not returned twice. `taken` (optional) records them for a
+  // ReceiveRequestAttemptId.
+  std::vector<ReceivedMessage> take_fifo(std::size_t max_messages, std::chrono::seconds visibility,
+                                         TimePoint now, std::vector<ReceiveAttempts::Taken>* taken) {
+    std::vector<ReceivedMessage> out;
+    for (std::uint64_t seq : groups.next(max_messages)) {
+      Entry& e = messages.at(seq);
+      out.push_back(deliver(seq, e, now));
+      e.handle_live = true;
+      if (visibility.count() > 0) schedule(seq, e, now + visibility, Where::kInFlight);
+      if (taken != nullptr) taken->push_back({seq, e.nonce, e.epoch});
+    }
+    return out;
+  }
+
+  // A retried ReceiveRequestAttemptId: the same messages with the same
+  // receipt handles and a restarted visibility timeout, as AWS documents, if
+  // none of them changed since (deleted, visibility changed or ran out,
+  // received again). nullopt otherwise: the caller receives afresh.
+  std::optional<std::vector<ReceivedMessage>> replay(std::vector<ReceiveAttempts::Taken>& taken,
+                                                     std::chrono::seconds visibility, TimePoint now) {
+    for (const auto& t : taken) {
+      auto it = messages.find(t.seq);
+      if (it == messages.end() || it->second.nonce != t.nonce || it->second.epoch != t.epoch ||
+          !it->second.handle_live) {
+        return std::nullopt;
+      }
+    }
+    std::vector<ReceivedMessage> out;
+    out.reserve(taken.size());
+    for (auto& t : taken) {
+      Entry& e = messages.at(t.seq);
+      if (visibility.count() > 0) schedule(t.seq, e, now + visibility, Where::kInFlight);
+      t.epoch = e.epoch;
+      out.push_back(ReceivedMessage{e.message, encode_receipt_handle({instance_id, t.seq, t.nonce}, secret),
+                                    e.receive_count, e.first_receive});
+    }
+    return out;
+  }
+
+  // Counts one receive of the message and issues its new receipt handle.
+  ReceivedMessage deliver(std::uint64_t seq, Entry& e, TimePoint now) {
+    if (++e.receive_count == 1) e.first_receive = now;
+    e.nonce = ++receives;
+    return ReceivedMessage{e.message, encode_receipt_handle({instance_id, seq, e.nonce}, secret),
+                           e.receive_count, e.first_receive};
+  }
+
+  bool receivable() const { return fifo ? groups.any_ready() : counts.visible > 0; }
 
   std::vector<std::function<void()>> collect_waiters() {
     std::vector<std::function<void()>> out;
@@ -267,6 +366,7 @@ void call_all(std::vector<std::function<void()>>& wakes) {
 Queue::Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
              const Clock& clock)
     : key_(std::move(key)), created_(clock.now()), clock_(clock), state_(std::make_unique<State>()) {
+  state_->fifo = attributes.fifo;
   state_->attributes = std::move(attributes);
   state_->tags = std::move(tags);
   state_->last_modified = created_;
@@ -287,6 +387,7 @@ QueueAttributes Queue::attributes() const {
 void Queue::set_attributes(QueueAttributes attributes) {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
+  attributes.fifo = state_->fifo;
   state_->attributes = std::move(attributes);
   state_->last_modified = now;
 }
@@ -327,6 +428,22 @@ SendOutcome Queue::send(NewMessage message) {
     std::lock_guard lock(state_->mu);
     State& s = *state_;
     s.advance(now);
+    if (s.fifo) {
+      const bool per_group = s.attributes.deduplication_scope == "messageGroup";
+      const bool deduplicated = !stored->deduplication_id.empty();
+      if (deduplicated) {
+        if (auto original = s.dedup.find(stored->group_id, stored->deduplication_id, per_group, now)) {
+          return SendOutcome{std::move(original->message_id), std::move(original->sequence_number)};
+        }
+      }
+      s.last_sequence = next_sequence_value(s.last_sequence, now);
+      stored->sequence_number = format_sequence_number(s.last_sequence);
+      outcome.sequence_number = stored->sequence_number;
+      if (deduplicated) {
+        s.dedup.remember(stored->group_id, stored->deduplication_id, per_group,
+                         {stored->message_id, stored->sequence_number}, now);
+      }
+    }
     const auto delay = std::max(message.delay.value_or(s.attributes.delay), std::chrono::seconds(0));
     const std::uint64_t seq = s.next_seq++;
     auto [it, inserted] = s.messages.try_emplace(seq);
@@ -342,11 +459,16 @@ SendOutcome Queue::send(NewMessage message) {
       ++s.counts.delayed;
       s.timed.push_back({e.visible_at, seq, e.epoch});
       std::push_heap(s.timed.begin(), s.timed.end(), later_time);
+      if (s.fifo) s.groups.add(e.message->group_id, seq, false);
     } else {
       e.where = Where::kVisible;
       e.visible_at = now;
       ++s.counts.visible;
-      s.ready.push({seq, e.epoch});
+      if (s.fifo) {
+        s.groups.add(e.message->group_id, seq, true);
+      } else {
+        s.ready.push({seq, e.epoch});
+      }
       if (!s.waiters.empty()) wakes = s.collect_waiters();
     }
   }
@@ -355,22 +477,23 @@ SendOutcome Queue::send(NewMessage message) {
 }
 
 std::vector<ReceivedMessage> Queue::receive(int max_messages,
-                                            std::optional<std::chrono::seconds> visibility_timeout) {
+                                            std::optional<std::chrono::seconds> visibility_timeout,
+                                            std::string_view attempt_id) {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
   state_->advance(now);
-  return state_->take(max_messages, visibility_timeout, now);
+  return state_->take(max_messages, visibility_timeout, now, attempt_id);
 }
 
 ReceiveOrWait Queue::receive_or_wait(int max_messages,
                                      std::optional<std::chrono::seconds> visibility_timeout,
-                                     std::function<void()> wake) {
+                                     std::function<void()> wake, std::string_view attempt_id) {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
   State& s = *state_;
   s.advance(now);
   ReceiveOrWait out;
-  out.messages = s.take(max_messages, visibility_timeout, now);
+  out.messages = s.take(max_messages, visibility_timeout, now, attempt_id);
   if (!out.messages.empty() || s.closed) return out;
   out.waiter_id = s.next_waiter++;
   s.waiters.emplace(out.waiter_id, std::move(wake));
@@ -379,19 +502,30 @@ ReceiveOrWait Queue::receive_or_wait(int max_messages,
 }
 
 Status Queue::delete_message(std::string_view receipt_handle) {
+  std::vector<std::function<void()>> wakes;
   State& s = *state_;
   // instance_id and secret are const: decoding needs no lock.
   const DecodedReceiptHandle h = decode_receipt_handle(receipt_handle, s.instance_id, s.secret);
   if (!h.status.is_ok()) return h.status;
-  std::lock_guard lock(s.mu);
-  if (h.seq >= s.next_seq || h.nonce == 0 || h.nonce > s.receives) {
-    return Status::invalid_handle("receipt handle was not issued by this queue");
+  const TimePoint now = clock_.now();
+  {
+    std::lock_guard lock(s.mu);
+    if (h.seq >= s.next_seq || h.nonce == 0 || h.nonce > s.receives) {
+      return Status::invalid_handle("receipt handle was not issued by this queue");
+    }
+    if (s.fifo) s.advance(now);  // a visibility that ran out expires the handle
+    auto it = s.messages.find(h.seq);
+    if (it == s.messages.end()) return Status::ok();  // already deleted, purged or expired
+    if (s.fifo && (it->second.nonce != h.nonce || !it->second.handle_live)) {
+      return Status::handle_expired("the message's visibility ended or it was received again");
+    }
+    // Deleted even when h.nonce is older than the latest receive (see queue.h).
+    s.erase(it);
+    s.compact();
+    // FIFO: deleting a group's head may release the messages behind it.
+    if (s.fifo && !s.waiters.empty() && s.groups.any_ready()) wakes = s.collect_waiters();
   }
-  auto it = s.messages.find(h.seq);
-  if (it == s.messages.end()) return Status::ok();  // already deleted, purged or expired
-  // Deleted even when h.nonce is older than the latest receive (see queue.h).
-  s.erase(it);
-  s.compact();
+  call_all(wakes);
   return Status::ok();
 }
 
@@ -439,9 +573,17 @@ Status Queue::purge() {
   s.messages.clear();
   s.ready.clear();
   s.timed.clear();
+  s.groups.clear();
   s.born.clear();
   s.counts = {};
   return Status::ok();
+}
+
+bool Queue::has_receivable() const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  return state_->receivable();
 }
 
 QueueCounts Queue::counts() const {

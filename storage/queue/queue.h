@@ -4,6 +4,9 @@
 // Thread-safe: one mutex per queue; waiter callbacks run without it held.
 // Time-driven transitions (delay end, visibility expiry, retention) are applied
 // lazily by the next operation that looks at the messages.
+// FIFO queues (attributes().fifo, fixed at creation) add sequence numbers, a
+// deduplication window (dedup_window.h) and per-group ordering
+// (fifo_groups.h); the notes marked FIFO below say where they differ.
 #pragma once
 
 #include <chrono>
@@ -38,7 +41,7 @@ struct QueueCounts {
 
 struct SendOutcome {
   std::string message_id;
-  std::string sequence_number;  // FIFO only
+  std::string sequence_number;  // FIFO only: 20 decimal digits, increasing per queue
 };
 
 // The result of Queue::receive_or_wait.
@@ -72,24 +75,37 @@ class Queue {
 
   static constexpr std::chrono::seconds kPurgeCooldown{60};
 
+  // FIFO: message.group_id orders delivery; a non-empty deduplication_id seen
+  // within DedupWindow::kInterval (per the queue's DeduplicationScope) answers
+  // the first send's id and sequence number and stores nothing.
   SendOutcome send(NewMessage message);
   // Up to max_messages visible messages, oldest first; each becomes invisible
   // for visibility_timeout (default: the queue's) and gets a new receipt handle.
   // A message whose visibility expired is served again in its send order.
   // Visibility 0 leaves the message visible (it still counts as a receive).
+  // FIFO: messages are taken in sequence order from the front of groups whose
+  // oldest message is visible, filling the batch from one group before the
+  // next; a message in flight (or delayed) holds back the rest of its group.
+  // FIFO: a non-empty attempt_id (ReceiveRequestAttemptId) used again within
+  // ReceiveAttempts::kInterval answers the same messages with the same
+  // receipt handles and a restarted visibility timeout, while none of them
+  // changed since; otherwise it receives afresh. Ignored on standard queues.
   std::vector<ReceivedMessage> receive(int max_messages,
-                                       std::optional<std::chrono::seconds> visibility_timeout);
+                                       std::optional<std::chrono::seconds> visibility_timeout,
+                                       std::string_view attempt_id = {});
   // receive(), and when it finds nothing, add_waiter(wake) under the same lock,
   // so a send racing with the poll cannot be missed. wake is not called when
   // messages are returned.
   ReceiveOrWait receive_or_wait(int max_messages,
                                 std::optional<std::chrono::seconds> visibility_timeout,
-                                std::function<void()> wake);
+                                std::function<void()> wake, std::string_view attempt_id = {});
   // kInvalidHandle for a handle this queue did not issue (garbage, another
   // queue, or an earlier queue of the same name). Deleting a message that is
   // already gone succeeds, as on AWS standard queues. An older handle of a
   // message that was received again still deletes it (AWS says it "might"; we
   // do, like ElasticMQ and LocalStack).
+  // FIFO: kHandleExpired when the handle is not the message's latest or its
+  // visibility ran out (or was set to 0), as AWS answers.
   Status delete_message(std::string_view receipt_handle);
   // kInvalidHandle as above; kNotFound when the message is gone; kNotInflight
   // when the handle is not the latest one of the message (AWS accepts only the
@@ -103,9 +119,13 @@ class Queue {
   Status purge();
   // Applies due transitions first, so the counts are current.
   QueueCounts counts() const;
+  // Whether a receive now would return a message (on FIFO queues a visible
+  // message behind one in flight is not receivable). Applies due transitions.
+  bool has_receivable() const;
 
   // Long polling. A waiter is called once a message may be receivable because
-  // of a send or a visibility change to 0 (time-driven changes are announced by
+  // of a send or a visibility change to 0, or on FIFO queues a delete that
+  // releases a group (time-driven changes are announced by
   // next_change()), or when the queue is closed; it is then removed. It runs on
   // the thread that caused the change, after the queue's lock is released.
   // Every waiter is woken by each such change. To not miss a send between an

@@ -22,6 +22,7 @@ struct ReceiveRequest {
   std::optional<seconds> visibility_timeout;
   std::vector<std::string> system_attributes;   // "All" or names
   std::vector<std::string> message_attributes;  // "All", ".*", "prefix.*" or names
+  std::string attempt_id;                       // ReceiveRequestAttemptId (FIFO), empty when absent
 };
 
 bool wants(const std::vector<std::string>& names, std::string_view name) {
@@ -86,7 +87,7 @@ nlohmann::json render_message(const storage::ReceivedMessage& received, const Re
 }
 
 ActionResult receive_now(storage::Queue& queue, const ReceiveRequest& request) {
-  auto received = queue.receive(request.max_messages, request.visibility_timeout);
+  auto received = queue.receive(request.max_messages, request.visibility_timeout, request.attempt_id);
   nlohmann::json out = nlohmann::json::object();
   if (!received.empty()) {
     nlohmann::json messages = nlohmann::json::array();
@@ -128,7 +129,7 @@ class ReceivePoll final : public PendingAction {
       previous = std::exchange(waiter_, id);
     }
     if (previous) queue_->remove_waiter(*previous);
-    if (queue_->counts().visible > 0) wake();
+    if (queue_->has_receivable()) wake();
   }
 
   void cancel() override {
@@ -184,6 +185,7 @@ ActionResult receive_message(const SqsCall& call) {
   append_strings(member(call.input, "AttributeNames"), request.system_attributes);
   append_strings(member(call.input, "MessageSystemAttributeNames"), request.system_attributes);
   append_strings(member(call.input, "MessageAttributeNames"), request.message_attributes);
+  request.attempt_id = string_member(call.input, "ReceiveRequestAttemptId").value_or("");
 
   auto result = receive_now(*queue, request);
   if (wait.count() == 0 || result.output.contains("Messages")) return result;
