@@ -6,6 +6,7 @@
 #include "api/request_context.h"
 #include "api/kinesis/kinesis_service.h"
 #include "api/protocol/cbor_protocol.h"
+#include "api/protocol/query_codec.h"
 #include "api/service.h"
 #include "api/sqs/sqs_service.h"
 #include "storage/queue/queue_registry.h"
@@ -17,24 +18,28 @@ namespace {
 constexpr std::string_view kSqsTarget = "AmazonSQS.";
 constexpr std::string_view kKinesisTarget = "Kinesis_20131202.";
 
-ApiResponse render(ActionResult& result, const Codec& codec, const model::Shape* shape,
+ApiResponse render(ActionResult& result, const Codec& codec, std::string_view action, const model::Shape* shape,
                    const std::string& request_id) {
   if (result.error) return codec.error(*result.error, request_id);
-  return codec.result(std::move(result.output), shape, request_id);
+  return codec.action_result(action, std::move(result.output), shape, request_id);
 }
 
 // Adapts a protocol-neutral long poll to the server's PendingResponse by
 // rendering its result in the caller's encoding.
 class RenderedPending final : public PendingResponse {
  public:
-  RenderedPending(std::unique_ptr<PendingAction> action, const Codec& codec, const model::Shape* shape,
-                  std::string request_id)
-      : action_(std::move(action)), codec_(codec), shape_(shape), request_id_(std::move(request_id)) {}
+  RenderedPending(std::unique_ptr<PendingAction> action, const Codec& codec, std::string_view action_name,
+                  const model::Shape* shape, std::string request_id)
+      : action_(std::move(action)),
+        codec_(codec),
+        action_name_(action_name),
+        shape_(shape),
+        request_id_(std::move(request_id)) {}
 
   std::optional<ApiResponse> poll(bool final) override {
     auto result = action_->poll(final);
     if (!result) return std::nullopt;
-    return render(*result, codec_, shape_, request_id_);
+    return render(*result, codec_, action_name_, shape_, request_id_);
   }
   std::chrono::milliseconds time_to_next_check() const override { return action_->time_to_next_check(); }
   void set_waker(std::function<void()> wake) override { action_->set_waker(std::move(wake)); }
@@ -43,6 +48,7 @@ class RenderedPending final : public PendingResponse {
  private:
   std::unique_ptr<PendingAction> action_;
   const Codec& codec_;
+  std::string action_name_;
   const model::Shape* shape_;
   std::string request_id_;
 };
@@ -52,20 +58,21 @@ Outcome answer(ApiResponse response) { return {std::move(response), nullptr}; }
 // The shared request path once service, action and codec are known.
 Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
             const RequestContext& ctx) {
-  if (request.method != "POST") {
+  if (!codec.accepts_method(request.method)) {
     return answer(codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."},
                               ctx.request_id));
   }
-  auto parsed = codec.parse(request.body);
+  auto parsed = codec.parse_request(request, action, ctx);
   if (auto* error = std::get_if<AwsError>(&parsed)) return answer(codec.error(*error, ctx.request_id));
   auto& input = std::get<nlohmann::json>(parsed);
   auto result = service.call(action, input, codec.format(), ctx);
   const auto* operation = service.model().operation(action);
   const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
   if (result.pending) {
-    return {std::nullopt, std::make_unique<RenderedPending>(std::move(result.pending), codec, shape, ctx.request_id)};
+    return {std::nullopt,
+            std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id)};
   }
-  return answer(render(result, codec, shape, ctx.request_id));
+  return answer(render(result, codec, action, shape, ctx.request_id));
 }
 
 }  // namespace
@@ -104,6 +111,14 @@ Outcome Dispatcher::handle(ApiRequest request) {
                                 ctx.request_id));
     }
     return run(impl_->sqs, target.substr(kSqsTarget.size()), codec, request, ctx);
+  }
+
+  // The SQS query protocol: no target, form parameters, XML answers.
+  if (target.empty() && is_query_request(request)) {
+    const Codec& codec = sqs_query_codec();
+    auto action = query_action(request);
+    if (auto* error = std::get_if<AwsError>(&action)) return answer(codec.error(*error, ctx.request_id));
+    return run(impl_->sqs, std::get<std::string>(action), codec, request, ctx);
   }
 
   if (target.starts_with(kKinesisTarget)) {

@@ -1,5 +1,5 @@
 // Codec: one wire encoding of AWS requests and answers (AWS JSON 1.0/1.1,
-// CBOR 1.1). The dispatcher picks one per request and uses it for the body,
+// CBOR 1.1, the SQS query protocol in api/protocol/query_codec.h). The dispatcher picks one per request and uses it for the body,
 // the result and any error, so a caller always gets answers in its own
 // encoding. Instances are immutable and shared: thread-safe.
 #pragma once
@@ -15,6 +15,7 @@
 #include "api/model/service_model.h"
 #include "api/protocol/json_protocol.h"
 #include "api/protocol/wire_values.h"
+#include "api/request_context.h"
 
 namespace shoal::api {
 
@@ -27,6 +28,23 @@ class Codec {
   virtual ApiResponse result(nlohmann::json output, const model::Shape* shape,
                              const std::string& request_id) const = 0;
   virtual ApiResponse error(const AwsError& error, const std::string& request_id) const = 0;
+
+  // The request path calls these three. A protocol that reads more than the
+  // body, or names its answer after the action (the SQS query protocol: query
+  // string, queue URL path, `<ActionResponse>`), overrides them; the defaults
+  // keep JSON and CBOR as they are.
+  virtual bool accepts_method(std::string_view method) const { return method == "POST"; }
+  virtual std::variant<nlohmann::json, AwsError> parse_request(const ApiRequest& request, std::string_view action,
+                                                               const RequestContext& ctx) const {
+    (void)action;
+    (void)ctx;
+    return parse(request.body);
+  }
+  virtual ApiResponse action_result(std::string_view action, nlohmann::json output, const model::Shape* shape,
+                                    const std::string& request_id) const {
+    (void)action;
+    return result(std::move(output), shape, request_id);
+  }
 };
 
 const Codec& json_codec(const JsonDialect& dialect);  // dialect must outlive the codec: use constants
