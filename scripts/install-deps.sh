@@ -33,3 +33,12 @@ if ((${#extra[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${extra[@]}" >/dev/null
 fi
+# The SQS query-protocol tests need a client that still speaks it: Debian's
+# python3-boto3 (botocore 1.29) for /usr/bin/python3, whatever python3 is first
+# on PATH (tests/integration/test_sqs_query.py).
+if ! dpkg-query -W -f='${Status}' python3-boto3 2>/dev/null | grep -q "install ok installed"; then
+  echo "install-deps: installing python3-boto3 (query-protocol SQS client for /usr/bin/python3)"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-boto3 >/dev/null
+fi
