@@ -10,7 +10,7 @@ class JsonCodec final : public Codec {
   explicit JsonCodec(const JsonDialect& dialect) : dialect_(dialect) {}
   WireFormat format() const override { return WireFormat::kJson; }
   std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
-    return parse_json_body(body);
+    return parse_json_body(body, dialect_);
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {

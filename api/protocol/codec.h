@@ -50,7 +50,7 @@ class Codec {
 const Codec& json_codec(const JsonDialect& dialect);  // dialect must outlive the codec: use constants
 const Codec& cbor_codec();
 
-inline constexpr JsonDialect kSqsJson{"application/x-amz-json-1.0", "com.amazonaws.sqs#", true};
+inline constexpr JsonDialect kSqsJson{"application/x-amz-json-1.0", "com.amazonaws.sqs#", true, true};
 inline constexpr JsonDialect kKinesisJson{"application/x-amz-json-1.1", "", false};
 inline constexpr JsonDialect kPlainJson{"application/json", "", false};
 

@@ -13,8 +13,11 @@ ApiResponse base_response(int status, const JsonDialect& dialect, const std::str
 
 }  // namespace
 
-std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return nlohmann::json::object();
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    if (dialect.empty_body_is_object) return nlohmann::json::object();
+    return AwsError{"SerializationException", "", 400, true, ""};
+  }
   auto value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return AwsError{"SerializationException", "", 400, true,

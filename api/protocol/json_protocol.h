@@ -19,11 +19,14 @@ struct JsonDialect {
   std::string_view content_type;  // "application/x-amz-json-1.0"
   std::string_view type_prefix;   // "com.amazonaws.sqs#", or empty
   bool query_compatible = false;  // send x-amzn-query-error
+  // An empty body reads as {} (SQS); otherwise it is a SerializationException
+  // (Kinesis, as AWS answers it).
+  bool empty_body_is_object = false;
 };
 
-// An empty body is an empty object; anything but a JSON object is a
-// SerializationException.
-std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body);
+// Anything but a JSON object (and, unless the dialect allows it, an empty
+// body) is a SerializationException.
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect);
 
 // Renders output already prepared for JSON (see wire_values.h).
 ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,
