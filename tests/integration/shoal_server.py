@@ -5,7 +5,7 @@
         ...
     # leaving the block sends SIGTERM and waits; the process never outlives the test
 
-The binary comes from $SHOAL_BINARY (CTest sets it), else /work/main/build/shoal.
+The binary comes from $SHOAL_BINARY (CTest sets it), else build/shoal of this checkout.
 The real port is read from the server's start-up line on stderr
 ("shoal 0.1.0 listening on 127.0.0.1:PORT (...)"), so there is no bind race.
 Stdlib only.
@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 
-DEFAULT_BINARY = "/work/main/build/shoal"
+DEFAULT_BINARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "shoal")
 _LISTENING = re.compile(r"listening on (\S+):(\d+)")
 
 # Every process started here, so a crashed test run still kills them on exit.

@@ -1,12 +1,12 @@
 // Starts the built shoal binary on a free port for the JS SDK tests, like
 // ../shoal_server.py: --port 0, the real port read from the start-up line on
 // stderr ("shoal ... listening on HOST:PORT"), SIGTERM on stop. The binary
-// comes from $SHOAL_BINARY (CTest sets it), else /work/main/build/shoal.
+// comes from $SHOAL_BINARY (CTest sets it), else build/shoal of this checkout.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
 
-const DEFAULT_BINARY = '/work/main/build/shoal';
+const DEFAULT_BINARY = require('node:path').join(__dirname, '..', '..', '..', 'build', 'shoal');
 const DELAY_FLAGS = [
   '--kinesis-create-delay-ms', '--kinesis-delete-delay-ms', '--kinesis-update-delay-ms', '--kinesis-consumer-delay-ms',
 ];
