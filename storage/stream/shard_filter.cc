@@ -1,5 +1,7 @@
 #include "storage/stream/shard_filter.h"
 
+#include <algorithm>
+
 namespace shoal::storage {
 
 std::optional<ShardFilterType> parse_shard_filter_type(std::string_view s) {
@@ -17,7 +19,7 @@ std::vector<ShardInfo> filter_shards(const std::vector<ShardInfo>& shards, const
   const TimePoint horizon = now - std::chrono::hours(retention_hours);
   const auto open_at = [](const ShardInfo& s, TimePoint t) {
     const bool started = !s.parent_shard_id || s.created <= t;
-    return started && (s.open() || *s.closed > t);
+    return started && (s.open() || *s.closed >= t);
   };
   const auto alive_from = [](const ShardInfo& s, TimePoint t) { return s.open() || *s.closed >= t; };
   const auto after = parse_shard_id(filter.shard_id);
@@ -29,7 +31,7 @@ std::vector<ShardInfo> filter_shards(const std::vector<ShardInfo>& shards, const
       case ShardFilterType::kAfterShardId: keep = !after || s.index > *after; break;
       case ShardFilterType::kAtLatest: keep = s.open(); break;
       case ShardFilterType::kAtTimestamp: keep = open_at(s, filter.timestamp); break;
-      case ShardFilterType::kFromTimestamp: keep = alive_from(s, filter.timestamp); break;
+      case ShardFilterType::kFromTimestamp: keep = alive_from(s, std::max(filter.timestamp, horizon)); break;
       case ShardFilterType::kAtTrimHorizon: keep = open_at(s, horizon); break;
       case ShardFilterType::kFromTrimHorizon: keep = alive_from(s, horizon); break;
     }

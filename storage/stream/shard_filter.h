@@ -26,8 +26,9 @@ struct ShardFilter {
 // Keeps the input order (by index). Rules (AWS ListShards docs):
 //   AFTER_SHARD_ID   shards whose index is greater than shard_id's
 //   AT_LATEST        open shards
-//   AT_TIMESTAMP     shards open at t: started <= t and (open or closed > t)
-//   FROM_TIMESTAMP   open shards and shards closed at or after t
+//   AT_TIMESTAMP     started <= t and (open or closed >= t)
+//   FROM_TIMESTAMP   open shards and shards closed at or after t (t raised
+//                    to the trim horizon when older)
 //   AT/FROM_TRIM_HORIZON  as AT/FROM_TIMESTAMP at now - retention
 // A stream's first shards (no parent) count as started at the beginning of
 // time, so a young stream's trim horizon still finds them.

@@ -248,7 +248,8 @@ TEST_CASE("ListShards filters pick shards by lifetime") {
   CHECK(ids({ShardFilterType::kAtTrimHorizon, {}, {}}) == V{"shardId-000000000000"});
   CHECK(ids({ShardFilterType::kFromTrimHorizon, {}, {}}) == all);
   CHECK(ids({ShardFilterType::kAtTimestamp, {}, start}) == V{"shardId-000000000000"});
-  CHECK(ids({ShardFilterType::kAtTimestamp, {}, split}) == children);
+  CHECK(ids({ShardFilterType::kAtTimestamp, {}, split}) == all);  // the parent closed at that instant
+  CHECK(ids({ShardFilterType::kAtTimestamp, {}, split + std::chrono::milliseconds(1)}) == children);
   CHECK(ids({ShardFilterType::kFromTimestamp, {}, split}) == all);
   CHECK(ids({ShardFilterType::kFromTimestamp, {}, split + std::chrono::milliseconds(1)}) == children);
 }
