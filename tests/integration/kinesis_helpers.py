@@ -19,7 +19,7 @@ import uuid
 import boto3
 from botocore.config import Config
 
-from shoal_server import ShoalServer, binary_path
+from shoal_server import ShoalServer, binary_path, stop_checked
 
 KEY = "AKIAIOSFODNN7EXAMPLE"  # not 12 digits: account 000000000000
 ACCOUNT = "000000000000"
@@ -62,10 +62,7 @@ def start_server(*extra_args, **kwargs):
     return server
 
 
-def stop_server(server):
-    code = server.stop()
-    if code != 0:
-        raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, server.stderr_text()))
+stop_server = stop_checked
 
 
 def kinesis_client(endpoint, key=KEY, region=REGION):

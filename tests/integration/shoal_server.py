@@ -19,6 +19,7 @@ import socket
 import subprocess
 import threading
 import time
+import unittest
 
 DEFAULT_BINARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "shoal")
 _LISTENING = re.compile(r"listening on (\S+):(\d+)")
@@ -181,3 +182,24 @@ class ShoalServer:
                     self.proc.stderr.close()
                 except OSError:
                     pass
+
+
+def stop_checked(server):
+    """Stops the server and fails loudly unless it exited 0 (a graceful shutdown)."""
+    code = server.stop()
+    if code != 0:
+        raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, server.stderr_text()))
+
+
+class ServerTestCase(unittest.TestCase):
+    """One server per test class, started before its first test; the class
+    fails if the server does not shut down cleanly afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = ShoalServer()
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_checked(cls.server)

@@ -14,7 +14,7 @@ import uuid
 
 import boto3
 
-from shoal_server import ShoalServer
+from shoal_server import ShoalServer, stop_checked
 from sqs_md5 import md5_of_attributes, md5_of_body
 
 AWS = shutil.which("aws")
@@ -44,9 +44,7 @@ class SqsCliTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.home, ignore_errors=True)
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
+        stop_checked(cls.server)
 
     def aws(self, *args, expect_ok=True):
         cmd = [AWS, "--endpoint-url", self.server.endpoint, "--output", "json", "sqs"] + list(args)

@@ -18,7 +18,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from shoal_server import ShoalServer
+from shoal_server import ServerTestCase
 
 KEY = "AKIAIOSFODNN7EXAMPLE"  # not 12 digits: account 000000000000
 REGION = "us-east-1"
@@ -57,18 +57,11 @@ class Reply:
         return t.rsplit("#", 1)[-1] if t else None
 
 
-class SqsErrorTestCase(unittest.TestCase):
+class SqsErrorTestCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
-        cls.server.start()
+        super().setUpClass()
         cls.sqs = sqs_client(cls.server.endpoint)
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
 
     def raw(self, action=None, body=b"{}", method="POST", path="/", content_type=JSON_CT,
             authorization=True, extra_headers=None, target=None):

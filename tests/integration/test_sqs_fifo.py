@@ -16,24 +16,17 @@ import uuid
 
 from botocore.exceptions import ClientError
 
-from shoal_server import ShoalServer
+from shoal_server import ServerTestCase
 from test_sqs_messages import sqs_client
 
 SEQUENCE_RE = re.compile(r"^\d{20}$")
 
 
-class FifoTestCase(unittest.TestCase):
+class FifoTestCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
-        cls.server.start()
+        super().setUpClass()
         cls.sqs = sqs_client(cls.server.endpoint)
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
 
     def new_fifo(self, **attributes):
         name = "fifo-%s.fifo" % uuid.uuid4().hex[:16]

@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from shoal_server import ShoalServer
+from shoal_server import ServerTestCase
 from sqs_md5 import md5_of_attributes, md5_of_body
 
 KEY = "AKIAIOSFODNN7EXAMPLE"  # not 12 digits: account 000000000000
@@ -74,18 +74,11 @@ class Md5ReferenceTest(unittest.TestCase):
                          "c932db14a896c663f83c260297d594ff")
 
 
-class SqsServerTestCase(unittest.TestCase):
+class SqsServerTestCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
-        cls.server.start()
+        super().setUpClass()
         cls.sqs = sqs_client(cls.server.endpoint)
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
 
     def new_queue(self, **attributes):
         name = "msg-%s" % uuid.uuid4().hex[:16]

@@ -23,7 +23,7 @@ import botocore
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from shoal_server import ShoalServer
+from shoal_server import ServerTestCase
 from sqs_md5 import md5_of_attributes, md5_of_body
 
 KEY = "AKIAIOSFODNN7EXAMPLE"  # not 12 digits: account 000000000000
@@ -63,19 +63,12 @@ def setUpModule():
             % (botocore.__version__, botocore.__file__, protocol))
 
 
-class SqsQueryTestCase(unittest.TestCase):
+class SqsQueryTestCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
-        cls.server.start()
+        super().setUpClass()
         cls.sent = []
         cls.sqs = query_client(cls.server.endpoint, cls.sent)
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
 
     def new_queue(self, prefix="query", **attributes):
         name = "%s-%s" % (prefix, uuid.uuid4().hex[:16])

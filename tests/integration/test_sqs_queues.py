@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from shoal_server import ShoalServer
+from shoal_server import ServerTestCase
 
 KEY = "AKIAIOSFODNN7EXAMPLE"  # not 12 digits: account 000000000000
 REGION = "us-east-1"
@@ -33,18 +33,11 @@ def unique(prefix="q"):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:16])
 
 
-class SqsServerTestCase(unittest.TestCase):
+class SqsServerTestCase(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
-        cls.server.start()
+        super().setUpClass()
         cls.sqs = sqs_client(cls.server.endpoint)
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError("shoal exited with %s; stderr:\n%s" % (code, cls.server.stderr_text()))
 
     def client(self, key=KEY, region=REGION, endpoint=None):
         return sqs_client(endpoint or self.server.endpoint, key=key, region=region)
