@@ -364,6 +364,21 @@ std::string enum_set_string(const Shape& shape) {
   return out + "]";
 }
 
+// Visits the bound `n` breaks ("length" or "value" per `what`); false when
+// `visit` asked to stop.
+template <typename T, typename Visit>
+bool visit_bounds(const Shape& shape, T n, const std::optional<T>& min, const std::optional<T>& max,
+                  const char* what, Visit& visit) {
+  const std::string member = std::string("Member must have ") + what;
+  if (min && n < *min && !visit(member + " greater than or equal to " + bound_string(shape, true), false)) {
+    return false;
+  }
+  if (max && n > *max && !visit(member + " less than or equal to " + bound_string(shape, false), false)) {
+    return false;
+  }
+  return true;
+}
+
 // Visits each constraint `v` breaks, in AWS's order (pattern, length, value
 // range, enum), as the Kinesis-style "Member must ..." text plus whether it is
 // the enum check. `visit` returns false to stop. `extra_enum` widens the enum
@@ -377,16 +392,9 @@ void for_each_violation(const Shape& shape, const json& v, const Shape* extra_en
       if (!shape.pattern.empty() && !shape.pattern_matches(s)) {
         if (!visit("Member must satisfy regular expression pattern: " + shape.pattern, false)) return;
       }
-      if (shape.min || shape.max) {
-        const auto len = static_cast<std::int64_t>(utf16_length(s));
-        if (shape.min && len < *shape.min &&
-            !visit("Member must have length greater than or equal to " + bound_string(shape, true), false)) {
-          return;
-        }
-        if (shape.max && len > *shape.max &&
-            !visit("Member must have length less than or equal to " + bound_string(shape, false), false)) {
-          return;
-        }
+      if ((shape.min || shape.max) &&
+          !visit_bounds(shape, static_cast<std::int64_t>(utf16_length(s)), shape.min, shape.max, "length", visit)) {
+        return;
       }
       if (!shape.enum_values.empty() && !shape.has_enum_value(s) &&
           !(extra_enum != nullptr && extra_enum->has_enum_value(s))) {
@@ -396,53 +404,25 @@ void for_each_violation(const Shape& shape, const json& v, const Shape* extra_en
     }
     case ShapeType::kBlob: {
       if (!v.is_string() && !v.is_binary()) return;
-      const auto len = static_cast<std::int64_t>(blob_length(v));
-      if (shape.min && len < *shape.min &&
-          !visit("Member must have length greater than or equal to " + bound_string(shape, true), false)) {
-        return;
-      }
-      if (shape.max && len > *shape.max) {
-        visit("Member must have length less than or equal to " + bound_string(shape, false), false);
-      }
+      visit_bounds(shape, static_cast<std::int64_t>(blob_length(v)), shape.min, shape.max, "length", visit);
       return;
     }
     case ShapeType::kInteger:
     case ShapeType::kLong: {
       if (!v.is_number()) return;
-      const std::int64_t n = integral_value(v, shape.kind);
-      if (shape.min && n < *shape.min &&
-          !visit("Member must have value greater than or equal to " + bound_string(shape, true), false)) {
-        return;
-      }
-      if (shape.max && n > *shape.max) {
-        visit("Member must have value less than or equal to " + bound_string(shape, false), false);
-      }
+      visit_bounds(shape, integral_value(v, shape.kind), shape.min, shape.max, "value", visit);
       return;
     }
     case ShapeType::kDouble:
     case ShapeType::kFloat: {
       if (!v.is_number()) return;
-      const double d = v.get<double>();
-      if (shape.min_double && d < *shape.min_double &&
-          !visit("Member must have value greater than or equal to " + bound_string(shape, true), false)) {
-        return;
-      }
-      if (shape.max_double && d > *shape.max_double) {
-        visit("Member must have value less than or equal to " + bound_string(shape, false), false);
-      }
+      visit_bounds(shape, v.get<double>(), shape.min_double, shape.max_double, "value", visit);
       return;
     }
     case ShapeType::kList:
     case ShapeType::kMap: {
       if (!v.is_array() && !v.is_object()) return;
-      const auto len = static_cast<std::int64_t>(v.size());
-      if (shape.min && len < *shape.min &&
-          !visit("Member must have length greater than or equal to " + bound_string(shape, true), false)) {
-        return;
-      }
-      if (shape.max && len > *shape.max) {
-        visit("Member must have length less than or equal to " + bound_string(shape, false), false);
-      }
+      visit_bounds(shape, static_cast<std::int64_t>(v.size()), shape.min, shape.max, "length", visit);
       return;
     }
     default:
