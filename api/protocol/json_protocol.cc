@@ -1,5 +1,8 @@
 #include "api/protocol/json_protocol.h"
 
+#include "api/protocol/json_reader.h"
+#include "api/protocol/json_writer.h"
+
 namespace shoal::api {
 namespace {
 
@@ -18,22 +21,22 @@ std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, co
     if (dialect.empty_body_is_object) return nlohmann::json::object();
     return AwsError{"SerializationException", "", 400, true, ""};
   }
-  auto value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
+  auto value = read_json(body);
+  if (!value) {
     return AwsError{"SerializationException", "", 400, true,
                     "Unable to parse the request body as JSON."};
   }
-  if (!value.is_object()) {
+  if (!value->is_object()) {
     return AwsError{"SerializationException", "", 400, true,
                     "Start of structure or map expected at the top level of the request body."};
   }
-  return value;
+  return std::move(*value);
 }
 
 ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,
                                const std::string& request_id) {
   auto r = base_response(200, dialect, request_id);
-  r.body = output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = to_json_text(output);
   return r;
 }
 
@@ -47,7 +50,7 @@ ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
   }
   nlohmann::json body = {{"__type", std::string(dialect.type_prefix) + error.code}};
   if (!error.message.empty()) body["message"] = error.message;
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = to_json_text(body);
   return r;
 }
 
