@@ -1,5 +1,7 @@
 #include "api/common/digest.h"
 
+#include <cstdlib>
+
 #include <openssl/evp.h>
 #include <openssl/md5.h>
 #include <openssl/sha.h>
@@ -17,16 +19,41 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// One context per thread, reused: EVP_Digest would allocate and free one per
+// call.
 std::string evp_hex(const EVP_MD* md, std::string_view bytes) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), out, &size, md, nullptr);
+  if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, out, &size) != 1) {
+    std::abort();  // only on allocation failure
+  }
   return to_hex(out, size);
+}
+
+// Fetched once: OpenSSL 3 otherwise looks the algorithm up in its providers on
+// every EVP_Digest call, which costs more than hashing a small message.
+const EVP_MD* fetched(const char* name) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) std::abort();  // the default provider always has MD5 and SHA-256
+  return md;
 }
 
 }  // namespace
 
-std::string md5_hex(std::string_view bytes) { return evp_hex(EVP_md5(), bytes); }
-std::string sha256_hex(std::string_view bytes) { return evp_hex(EVP_sha256(), bytes); }
+std::string md5_hex(std::string_view bytes) {
+  static const EVP_MD* const kMd5 = fetched("MD5");
+  return evp_hex(kMd5, bytes);
+}
+std::string sha256_hex(std::string_view bytes) {
+  static const EVP_MD* const kSha256 = fetched("SHA256");
+  return evp_hex(kSha256, bytes);
+}
 
 }  // namespace shoal::api

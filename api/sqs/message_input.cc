@@ -1,6 +1,7 @@
 #include "api/sqs/message_input.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "api/common/digest.h"
@@ -15,8 +16,21 @@ namespace {
 // True when every code point is in #x9 | #xA | #xD | #x20-#xD7FF |
 // #xE000-#xFFFD | #x10000-#x10FFFF (the input is valid UTF-8: the JSON parser
 // checked).
+// True when none of the 8 bytes is below 0x20 or above 0x7F.
+bool printable_ascii_word(const char* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  constexpr std::uint64_t kSpaces = 0x2020202020202020ull;
+  return ((x | (x - kSpaces)) & kHigh) == 0;
+}
+
 bool has_only_allowed_characters(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size() && printable_ascii_word(text.data() + i)) {  // the common case, 8 at a time
+      i += 8;
+      continue;
+    }
     auto c = static_cast<unsigned char>(text[i]);
     std::uint32_t cp;
     int len;
@@ -36,7 +50,13 @@ bool has_only_allowed_characters(std::string_view text) {
       return false;
     }
     if (i + static_cast<std::size_t>(len) > text.size()) return false;
-    for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3f);
+    for (int k = 1; k < len; ++k) {
+      auto next = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((next & 0xc0) != 0x80) return false;  // not a continuation byte
+      cp = cp << 6 | (next & 0x3f);
+    }
+    static constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kShortest[len]) return false;  // overlong
     i += static_cast<std::size_t>(len);
     bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
               (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
