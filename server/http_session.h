@@ -83,7 +83,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  // The answer being written: status line and headers, then the body.
+  std::string response_head_;
+  std::string response_body_;
   Phase phase_ = Phase::kReading;
   bool stopping_ = false;
 
