@@ -18,52 +18,64 @@ constexpr auto kReverse = make_reverse();
 
 }  // namespace
 
+// Both directions write into a buffer sized up front: push_back per character
+// cost more than the arithmetic.
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::string out((bytes.size() + 2) / 3 * 4, '=');
+  char* o = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t i = 0;
-  auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
-    out.push_back(kAlphabet[v >> 18 & 63]);
-    out.push_back(kAlphabet[v >> 12 & 63]);
-    out.push_back(kAlphabet[v >> 6 & 63]);
-    out.push_back(kAlphabet[v & 63]);
+  for (; i + 3 <= bytes.size(); i += 3, o += 4) {
+    const std::uint32_t v = std::uint32_t{in[i]} << 16 | std::uint32_t{in[i + 1]} << 8 | in[i + 2];
+    o[0] = kAlphabet[v >> 18 & 63];
+    o[1] = kAlphabet[v >> 12 & 63];
+    o[2] = kAlphabet[v >> 6 & 63];
+    o[3] = kAlphabet[v & 63];
   }
-  if (std::size_t left = bytes.size() - i; left > 0) {
-    std::uint32_t v = at(i) << 16 | (left == 2 ? at(i + 1) << 8 : 0);
-    out.push_back(kAlphabet[v >> 18 & 63]);
-    out.push_back(kAlphabet[v >> 12 & 63]);
-    out.push_back(left == 2 ? kAlphabet[v >> 6 & 63] : '=');
-    out.push_back('=');
+  if (const std::size_t left = bytes.size() - i; left > 0) {
+    const std::uint32_t v = std::uint32_t{in[i]} << 16 | (left == 2 ? std::uint32_t{in[i + 1]} << 8 : 0);
+    o[0] = kAlphabet[v >> 18 & 63];
+    o[1] = kAlphabet[v >> 12 & 63];
+    if (left == 2) o[2] = kAlphabet[v >> 6 & 63];
   }
   return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    std::uint32_t v = 0;
-    int pad = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      char c = text[i + k];
-      if (c == '=' && i + 4 == text.size() && k >= 2) {
-        ++pad;
-        v <<= 6;
-        continue;
-      }
-      if (pad > 0) return std::nullopt;
-      auto d = kReverse[static_cast<unsigned char>(c)];
-      if (d < 0) return std::nullopt;
-      v = v << 6 | static_cast<std::uint32_t>(d);
-    }
-    out.push_back(static_cast<char>(v >> 16 & 0xff));
-    if (pad < 2) out.push_back(static_cast<char>(v >> 8 & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(v & 0xff));
+  std::size_t pad = 0;
+  while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
+  std::string out(text.size() / 4 * 3 - pad, '\0');
+  char* o = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t full = pad > 0 ? text.size() - 4 : text.size();  // groups without padding
+  for (std::size_t i = 0; i < full; i += 4, o += 3) {
+    const int a = kReverse[in[i]], b = kReverse[in[i + 1]], c = kReverse[in[i + 2]], d = kReverse[in[i + 3]];
+    if ((a | b | c | d) < 0) return std::nullopt;
+    const auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    o[0] = static_cast<char>(v >> 16);
+    o[1] = static_cast<char>(v >> 8 & 0xff);
+    o[2] = static_cast<char>(v & 0xff);
+  }
+  if (pad > 0) {
+    const auto* g = in + full;
+    const int a = kReverse[g[0]], b = kReverse[g[1]], c = pad == 1 ? kReverse[g[2]] : 0;
+    if ((a | b | c) < 0) return std::nullopt;
+    const auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6);
+    o[0] = static_cast<char>(v >> 16);
+    if (pad == 1) o[1] = static_cast<char>(v >> 8 & 0xff);
   }
   return out;
+}
+
+std::size_t base64_alphabet_prefix(std::string_view text) {
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    if ((kReverse[in[i]] | kReverse[in[i + 1]] | kReverse[in[i + 2]] | kReverse[in[i + 3]]) < 0) break;
+  }
+  while (i < text.size() && kReverse[in[i]] >= 0) ++i;
+  return i;
 }
 
 }  // namespace shoal::api

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "api/common/base64.h"
+
 namespace shoal::api::model {
 namespace {
 
@@ -100,7 +102,7 @@ std::string base64_problem(std::string_view s) {
   if (s.size() % 4 != 0) {
     return "Base64 encoded length is expected a multiple of 4 bytes but found: " + std::to_string(s.size());
   }
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = base64_alphabet_prefix(s); i < s.size(); ++i) {
     const char c = s[i];
     if (c == '=') {
       if (i + 1 < s.size() && s[i + 1] != '=') return "Invalid Base64 character: '='";

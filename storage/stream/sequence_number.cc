@@ -40,14 +40,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string hex(std::uint64_t v, int digits) {
-  std::string out(static_cast<std::size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, v >>= 4) {
-    out[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 0xf];
-  }
-  return out;
-}
-
 std::uint64_t parse_hex(std::string_view s) {
   std::uint64_t v = 0;
   for (char c : s) v = (v << 4) | static_cast<std::uint64_t>(hex_value(c));
@@ -56,20 +48,45 @@ std::uint64_t parse_hex(std::string_view s) {
 
 }  // namespace
 
+// Packs the 47 hex digits into 192 bits and prints them 19 decimal digits at
+// a time with 128-bit division: on the PutRecords path, once per record.
 std::string encode_sequence_number(const SequenceParts& p) {
-  const std::string h = "2" + hex(static_cast<std::uint64_t>(p.shard_created_seconds), 9) +
-                        hex(p.shard_index & 0xf, 1) + hex(p.counter & kEndingCounter, 16) + "00" +
-                        hex(static_cast<std::uint64_t>(p.arrival_seconds), 9) +
-                        hex(p.shard_index & 0x7fff'ffffU, 8) + "2";
-  Limbs n;
-  for (char c : h) mul_add(n, 16, static_cast<std::uint32_t>(hex_value(c)));
-  std::string out;
-  while (!n.empty()) {
-    std::uint32_t chunk = div_small(n, 1'000'000'000);
-    for (int i = 0; i < 9; ++i, chunk /= 10) out.push_back(static_cast<char>('0' + chunk % 10));
+  __extension__ using Wide = unsigned __int128;
+  std::uint64_t words[3] = {0, 0, 0};  // little-endian
+  std::size_t shift = 4 * kHexDigits;
+  auto put = [&](std::uint64_t value, std::size_t digits) {
+    for (std::size_t i = digits; i-- > 0;) {
+      shift -= 4;
+      words[shift / 64] |= ((value >> (4 * i)) & 0xf) << (shift % 64);
+    }
+  };
+  put(2, 1);
+  put(static_cast<std::uint64_t>(p.shard_created_seconds), 9);
+  put(p.shard_index & 0xf, 1);
+  put(p.counter & kEndingCounter, 16);
+  put(0, 2);
+  put(static_cast<std::uint64_t>(p.arrival_seconds), 9);
+  put(p.shard_index & 0x7fff'ffffU, 8);
+  put(2, 1);
+
+  constexpr std::uint64_t kChunk = 10'000'000'000'000'000'000ull;  // 10^19
+  std::uint64_t chunks[4] = {0, 0, 0, 0};                          // little-endian, base 10^19
+  std::size_t count = 0;
+  while (words[0] != 0 || words[1] != 0 || words[2] != 0) {
+    std::uint64_t rem = 0;
+    for (std::size_t w = 3; w-- > 0;) {
+      const Wide cur = (static_cast<Wide>(rem) << 64) | words[w];
+      words[w] = static_cast<std::uint64_t>(cur / kChunk);
+      rem = static_cast<std::uint64_t>(cur % kChunk);
+    }
+    chunks[count++] = rem;
   }
-  while (out.size() > 1 && out.back() == '0') out.pop_back();
-  std::reverse(out.begin(), out.end());
+  if (count == 0) return "0";  // not reached: the leading digit is 2
+  std::string out = std::to_string(chunks[count - 1]);
+  for (std::size_t c = count - 1; c-- > 0;) {
+    const std::string digits = std::to_string(chunks[c]);
+    out.append(19 - digits.size(), '0').append(digits);
+  }
   return out;
 }
 

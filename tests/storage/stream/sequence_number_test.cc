@@ -15,6 +15,8 @@ TEST_CASE("a sequence number is 56 decimal digits and decodes to its parts") {
   CHECK(seq.size() == 56);
   CHECK(seq.find_first_not_of("0123456789") == std::string::npos);
   CHECK(decode_sequence_number(seq) == parts);
+  // The hex layout in the header, printed in decimal (worked out independently).
+  CHECK(seq == "49646437577264581633306590767867454337917791084650430578");
 }
 
 TEST_CASE("numbers of one shard grow with the counter and compare as strings") {
