@@ -130,6 +130,7 @@ Result kinesis_fill(const Options& options) {
       part.latency.add(end - start);
       ++part.calls;
       if (!answer.ok()) {
+        log_error("PutRecords", answer.status, answer.body);
         ++part.errors;
         continue;
       }
@@ -190,6 +191,7 @@ Result kinesis_drain(const Options& options) {
       ++part.calls;
       part.latency.add(end - start);
       if (!answer.ok()) {
+        log_error("GetRecords", answer.status, answer.body);
         ++part.errors;
         // Peers throttle GetRecords per shard like AWS (5 calls/s): back off.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));

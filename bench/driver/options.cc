@@ -15,7 +15,7 @@ constexpr const char* kUsage =
     "  kinesis-fill  --stream S --count N [--size-bytes 1024] [--connections 4]\n"
     "  kinesis-drain --stream S --count N\n"
     "common: --host 127.0.0.1 --time-limit-s 120\n"
-    "Prints one line: RESULT ops=.. p50_ms=.. p99_ms=.. errors=.. [items_s=.. items=..] seconds=..\n";
+    "Prints one line: RESULT ops=.. p50_ms=.. p99_ms=.. errors=.. [items_s=.. items=..] calls=.. seconds=..\n";
 
 }  // namespace
 

@@ -27,7 +27,7 @@ void print_result(Result& result) {
     std::printf(" items_s=%.0f items=%lld", static_cast<double>(result.items) / seconds,
                 static_cast<long long>(result.items));
   }
-  std::printf(" seconds=%.3f", result.seconds);
+  std::printf(" calls=%llu seconds=%.3f", static_cast<unsigned long long>(result.calls), result.seconds);
   for (const auto& [key, value] : result.extra) std::printf(" %s=%s", key.c_str(), value.c_str());
   std::printf("\n");
   std::fflush(stdout);

@@ -1,6 +1,6 @@
 // Latency samples and the one RESULT line every workload prints, in the
 // format of bench/lua/report.lua so run.py reads wrk and the driver alike:
-//   RESULT ops=<calls/s> p50_ms=.. p99_ms=.. errors=.. [items_s=<items/s>] [key=value ...]
+//   RESULT ops=<calls/s> p50_ms=.. p99_ms=.. errors=.. [items_s=<items/s> items=..] calls=.. seconds=.. [key=value ...]
 // A LatencyLog belongs to one thread; merge them after the threads joined.
 #pragma once
 

@@ -88,6 +88,7 @@ Result sqs_fill(const Options& options) {
       part.latency.add(end - start);
       ++part.calls;
       if (!answer.ok()) {
+        log_error("SendMessageBatch", answer.status, answer.body);
         ++part.errors;
         continue;
       }
@@ -125,6 +126,7 @@ Result sqs_drain(const Options& options) {
       try {
         HttpAnswer answer = client.call("ReceiveMessage", receive);
         if (!answer.ok()) {
+          log_error("ReceiveMessage", answer.status, answer.body);
           ++part.errors;
           continue;
         }
@@ -162,6 +164,7 @@ Result sqs_drain(const Options& options) {
         part.latency.add(end - start);
         ++part.calls;
         if (!answer.ok()) {
+          log_error("DeleteMessageBatch", answer.status, answer.body);
           ++part.errors;
           continue;
         }
@@ -184,11 +187,15 @@ Result sqs_drain(const Options& options) {
 
 Result sqs_long_poll(const Options& options) {
   const auto deadline = deadline_of(options);
+  // Counters, not a phase flag: a flag can flip twice before the other thread
+  // looks, and then both wait forever (or until the poll's 20 s run out).
   std::mutex mutex;
   std::condition_variable changed;
-  enum class Phase { kIdle, kParked, kAnswered } phase = Phase::kIdle;
-  Clock::time_point send_issued{};
+  int parked = 0;        // receives issued by the receiver
+  int answered = 0;      // receives answered
+  int acknowledged = 0;  // answers the sender has seen; the receiver parks again only after
   bool stop = false;
+  Clock::time_point send_issued{};
   Result result;
 
   const std::string receive =
@@ -200,31 +207,23 @@ Result sqs_long_poll(const Options& options) {
     AwsClient client(options.host, options.port, Service::kSqs);
     while (true) {
       {
-        std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || acknowledged == answered; });
         if (stop) break;
-        phase = Phase::kParked;  // the request leaves right after this
+        ++parked;  // the request leaves right after this
       }
       changed.notify_all();
       HttpAnswer answer;
+      const auto issued = Clock::now();
       try {
         answer = client.call("ReceiveMessage", receive);
       } catch (const std::exception&) {
         answer.status = 0;
       }
-      const auto answered = Clock::now();
+      const auto done = Clock::now();
+      if (!answer.ok()) log_error("ReceiveMessage", answer.status, answer.body);
       json messages = json::array();
       if (answer.ok()) messages = json::parse(answer.body).value("Messages", json::array());
-      {
-        std::lock_guard lock(mutex);
-        if (messages.empty()) {
-          ++result.errors;  // woken by nothing, or failed
-        } else {
-          result.latency.add(answered - send_issued);
-          ++result.calls;
-        }
-        phase = Phase::kAnswered;
-      }
-      changed.notify_all();
       for (const auto& message : messages) {
         try {
           client.call("DeleteMessage",
@@ -232,14 +231,27 @@ Result sqs_long_poll(const Options& options) {
         } catch (const std::exception&) {
         }
       }
+      {
+        std::lock_guard lock(mutex);
+        if (messages.empty()) {
+          ++result.errors;  // woken by nothing, or failed
+          std::fprintf(stderr, "long poll %d answered no message after %.0f ms\n", answer.status,
+                       std::chrono::duration<double, std::milli>(done - issued).count());
+        } else {
+          result.latency.add(done - send_issued);
+          ++result.calls;
+        }
+        ++answered;
+      }
+      changed.notify_all();
     }
   });
 
   AwsClient sender(options.host, options.port, Service::kSqs);
-  for (int round = 0; options.rounds > 0; ++round) {
+  for (int round = 0;; ++round) {
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return phase == Phase::kParked; });
+      changed.wait(lock, [&] { return parked > round; });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(options.pause_ms));
     {
@@ -251,14 +263,14 @@ Result sqs_long_poll(const Options& options) {
     } catch (const std::exception&) {
       ++result.errors;
     }
-    std::unique_lock lock(mutex);
-    changed.wait(lock, [&] { return phase == Phase::kAnswered; });
-    // Set in the same critical section that saw the answer, so the receiver
-    // checks it before it parks again and no poll is left waiting 20 s.
-    if (round + 1 >= options.rounds || Clock::now() >= deadline) {
-      stop = true;
-      break;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return answered > round; });
+      acknowledged = answered;
+      if (round + 1 >= options.rounds || Clock::now() >= deadline) stop = true;
     }
+    changed.notify_all();
+    if (stop) break;
   }
   receiver.join();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,6 +44,15 @@ class Span {
   Clock::time_point start_{};
   Clock::time_point end_{};
 };
+
+// Prints the first few failed answers to stderr, so a run that counts errors
+// also says what they were. Thread-safe.
+inline void log_error(std::string_view action, int status, std::string_view body) {
+  static std::atomic<int> printed{0};
+  if (printed.fetch_add(1) >= 3) return;
+  std::fprintf(stderr, "%.*s answered %d: %.*s\n", static_cast<int>(action.size()), action.data(), status,
+               static_cast<int>(std::min<std::size_t>(body.size(), 300)), body.data());
+}
 
 // A payload of exactly size_bytes that starts with prefix (JSON-safe characters only).
 inline std::string payload(const std::string& prefix, int size_bytes) {
