@@ -1,151 +1,119 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: Shoal against the peers present on this machine.
 
-Prints one table (workload, server, ops/s, p50, p99, ratio to the reference in
-the same run). A benchmark, not a test: it never fails on a number. Every step
-is bounded in time. Usage: bench/run.py [--seconds N] [--binary PATH]
+One command measures every workload of issue 5 on Shoal, then on nginx (a fixed
+200: the ceiling for single requests), moto, kinesalite and kinesis-local, each
+on fresh processes, and prints one table with the ratios of this run. A
+benchmark, not a test: it never fails on a number. Every step is bounded in time.
+
+    python3 bench/run.py            # about 10 minutes
+    python3 bench/run.py --quick    # about 2 minutes, smaller counts, 1 s per wrk run
 """
 import argparse
-import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
+
+import peers
+import workloads
+from report import Report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LUA = os.path.join(HERE, "lua")
+BUILD = os.path.join(HERE, "..", "build")
+ALL_SERVERS = ("shoal", "nginx", "moto", "kinesalite", "kinesis-local")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=30.0):
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return time.monotonic() - start
-        except OSError:
-            time.sleep(0.001)
-    raise RuntimeError(f"port {port} did not open")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def call(port, target, content_type, body):
-    service = "sqs" if target.startswith("AmazonSQS") else "kinesis"  # moto routes by the credential scope
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": content_type, "X-Amz-Target": target,
-                                          "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/"
-                                                           f"{service}/aws4_request, SignedHeaders=host, Signature=0"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read() or b"{}")
-
-
-def wrk(port, script, connections, seconds, env):
-    merged = os.path.join("/tmp", f"shoal-bench-{os.path.basename(script)}")
-    with open(merged, "w") as out:
-        out.write(open(script).read() + "\n" + open(os.path.join(LUA, "report.lua")).read())
-    cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", merged, f"http://127.0.0.1:{port}/"]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30, env={**os.environ, **env})
-    for line in res.stdout.splitlines():
-        if line.startswith("RESULT"):
-            fields = dict(kv.split("=") for kv in line.split()[1:])
-            return {k: float(v) for k, v in fields.items()}
-    raise RuntimeError(res.stdout + res.stderr)
-
-
-class Proc:
-    def __init__(self, args, port):
-        start = time.monotonic()
-        self.p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(port)
-        self.startup = time.monotonic() - start
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            self.p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="a ~2 minute smoke run with small counts")
+    ap.add_argument("--seconds", type=int, help="seconds per wrk run (default 5, quick 1)")
+    ap.add_argument("--items", type=int, help="messages/records for shoal's drains and memory figures (100000)")
+    ap.add_argument("--binary", default=os.path.join(BUILD, "shoal"))
+    ap.add_argument("--driver", default=os.path.join(BUILD, "bench", "shoal_bench_driver"))
+    ap.add_argument("--servers", default=",".join(ALL_SERVERS), help="comma-separated subset of " + ",".join(ALL_SERVERS))
+    return ap.parse_args()
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--binary", default=os.path.join(HERE, "..", "build", "shoal"))
-    args = ap.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("bench: wrk is missing (apt-get install wrk)")
-    rows = []
+    args = parse_args()
+    quick = args.quick
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("bench: wrk is missing: apt-get install wrk (Debian's wrk, with LuaJIT)")
+    if not os.access(args.driver, os.X_OK):
+        sys.exit(f"bench: {args.driver} is missing: cmake --build build --target shoal_bench_driver")
+    items = args.items or (10_000 if quick else 100_000)
+    settings = workloads.Settings(wrk=wrk, driver=args.driver, seconds=args.seconds or (1 if quick else 5),
+                                  items=items, long_poll_rounds=20 if quick else 200,
+                                  time_limit_s=30 if quick else 90)
+    # The peers are orders of magnitude slower: smaller, labelled counts keep the run bounded.
+    small = 500 if quick else 2_000
+    kinesalite_items = 2_000 if quick else 20_000
+    wanted = set(args.servers.split(","))
+    report = Report()
+    began = time.monotonic()
 
-    def add(workload, server, r):
-        rows.append((workload, server, r))
-        print(f"  {workload:<28} {server:<8} {r['ops']:>10.0f} ops/s  p50 {r['p50_ms']:.3f} ms  "
-              f"p99 {r['p99_ms']:.3f} ms  errors {r['errors']:.0f}", flush=True)
-
-    port = free_port()
-    shoal = Proc([args.binary, "--port", str(port)], port)
-    time.sleep(0.2)
-    print(f"shoal: start-up to answering {shoal.startup * 1000:.1f} ms, idle RSS {rss_kib(shoal.p.pid) / 1024:.1f} MiB")
-    try:
-        url = call(port, "AmazonSQS.CreateQueue", "application/x-amz-json-1.0", {"QueueName": "bench"})["QueueUrl"]
-        for c in (1, 16, 64):
-            add(f"SQS SendMessage 256B c{c}", "shoal",
-                wrk(port, os.path.join(LUA, "sqs_send_message.lua"), c, args.seconds, {"QUEUE_URL": url}))
-        call(port, "Kinesis_20131202.CreateStream", "application/x-amz-json-1.1", {"StreamName": "bench", "ShardCount": 4})
-        for c in (1, 16):
-            add(f"Kinesis PutRecord 1KB c{c}", "shoal",
-                wrk(port, os.path.join(LUA, "kinesis_put_record.lua"), c, args.seconds, {"STREAM": "bench"}))
-        print(f"shoal: RSS after the runs {rss_kib(shoal.p.pid) / 1024:.1f} MiB")
-    finally:
-        shoal.stop()
-
-    if shutil.which("nginx"):
-        subprocess.run(["nginx", "-q", "-c", os.path.join(HERE, "nginx.conf")], check=True, timeout=10)
+    def step(label, fn, *fn_args):
         try:
-            wait_port(18080)
-            add("SQS SendMessage 256B c16", "nginx",
-                wrk(18080, os.path.join(LUA, "sqs_send_message.lua"), 16, args.seconds, {"QUEUE_URL": url}))
-        finally:
-            subprocess.run(["nginx", "-q", "-c", os.path.join(HERE, "nginx.conf"), "-s", "stop"], timeout=10,
-                           stderr=subprocess.DEVNULL)
+            fn(*fn_args)
+        except (peers.Unavailable, workloads.StepFailed, subprocess.TimeoutExpired, OSError, KeyError,
+                ValueError) as e:
+            print(f"  {label}: skipped: {type(e).__name__}: {e}", flush=True)
 
-    if shutil.which("moto_server"):
-        mport = free_port()
-        moto = Proc(["moto_server", "-p", str(mport)], mport)
-        print(f"moto: start-up to answering {moto.startup * 1000:.1f} ms, idle RSS {rss_kib(moto.p.pid) / 1024:.1f} MiB")
+    def make(factory, *factory_args):
         try:
-            murl = call(mport, "AmazonSQS.CreateQueue", "application/x-amz-json-1.0", {"QueueName": "bench"})["QueueUrl"]
-            add("SQS SendMessage 256B c16", "moto",
-                wrk(mport, os.path.join(LUA, "sqs_send_message.lua"), 16, args.seconds, {"QUEUE_URL": murl}))
-            call(mport, "Kinesis_20131202.CreateStream", "application/x-amz-json-1.1",
-                 {"StreamName": "bench", "ShardCount": 4})
-            add("Kinesis PutRecord 1KB c16", "moto",
-                wrk(mport, os.path.join(LUA, "kinesis_put_record.lua"), 16, args.seconds, {"STREAM": "bench"}))
-        finally:
-            moto.stop()
+            return factory(*factory_args)
+        except peers.Unavailable as e:
+            print(f"  {factory.kind}: skipped: {e}", flush=True)
+            return None
 
-    print("\nratios (same run):")
-    by = {(w, s): r for w, s, r in rows}
-    for (w, s), r in by.items():
-        if s == "shoal":
-            for peer in ("nginx", "moto"):
-                if (w, peer) in by:
-                    print(f"  {w}: shoal / {peer} = {r['ops'] / by[(w, peer)]['ops']:.2f}x")
+    if "shoal" in wanted and (shoal := make(peers.Shoal, os.path.abspath(args.binary))):
+        print("shoal", flush=True)
+        step("start-up", workloads.startup, shoal, report)
+        step("SQS single requests", workloads.sqs_requests, shoal, settings, report)
+        step("SQS drains", workloads.sqs_drains, shoal, settings, report, items, settings.long_poll_rounds)
+        step("SQS memory", workloads.sqs_memory, shoal, settings, report, items)
+        step("Kinesis single requests", workloads.kinesis_requests, shoal, settings, report)
+        step("Kinesis drain", workloads.kinesis_drain, shoal, settings, report, items)
+        if shoal.accepts("--data-dir"):
+            with tempfile.TemporaryDirectory(prefix="shoal-bench-data-") as data_dir:
+                flags = ["--data-dir", data_dir] + (["--fsync", "always"] if shoal.accepts("--fsync") else [])
+                durable = peers.Shoal(shoal.binary, flags, label="shoal " + " ".join(flags[2:] or ["--data-dir"]))
+                step("durable writes", workloads.durable, durable, settings, report)
+        else:
+            print("  durable rows: skipped, this build has no --data-dir", flush=True)
+
+    if "nginx" in wanted and (nginx := make(peers.Nginx)):
+        print(nginx.label, flush=True)
+        step("SQS ceiling", workloads.sqs_requests, nginx, settings, report, True)
+        step("Kinesis ceiling", workloads.kinesis_requests, nginx, settings, report, True)
+
+    if "moto" in wanted and (moto := make(peers.Moto)):
+        print(moto.label, flush=True)
+        step("start-up", workloads.startup, moto, report)
+        step("SQS single requests", workloads.sqs_requests, moto, settings, report)
+        step("SQS drains", workloads.sqs_drains, moto, settings, report, small, 10 if quick else 50)
+        step("SQS memory", workloads.sqs_memory, moto, settings, report, small)
+        step("Kinesis single requests", workloads.kinesis_requests, moto, settings, report)
+        step("Kinesis drain", workloads.kinesis_drain, moto, settings, report, small)
+
+    if wanted & {"kinesalite", "kinesis-local"}:
+        peers.install_node_peers(lambda line: print(line, flush=True))
+    for kind, factory, count in (("kinesalite", peers.Kinesalite, kinesalite_items),
+                                 ("kinesis-local", peers.KinesisLocal, small)):
+        if kind in wanted and (peer := make(factory)):
+            print(peer.label, flush=True)
+            step("start-up", workloads.startup, peer, report)
+            step("Kinesis single requests", workloads.kinesis_requests, peer, settings, report)
+            step("Kinesis drain", workloads.kinesis_drain, peer, settings, report, count)
+
+    print(f"\n{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, `python3 bench/run.py {' '.join(sys.argv[1:])}`"
+          f" ({time.monotonic() - began:.0f} s{', quick: small counts' if quick else ''}; "
+          "load driver on the same machine)\n")
+    print(report.markdown())
 
 
 if __name__ == "__main__":
