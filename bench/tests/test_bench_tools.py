@@ -1,0 +1,103 @@
+"""The benchmark's instruments against the real server, on small counts: the
+driver moves exactly what it reports, the wrk scripts send requests the server
+accepts, and run.py's plumbing reads both. A wrong count here would make every
+figure of bench/run.py wrong.
+
+Needs $SHOAL_BINARY and $SHOAL_BENCH_DRIVER (CTest sets both) and wrk.
+"""
+import os
+import shutil
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
+
+import boto3  # noqa: E402
+
+import workloads  # noqa: E402
+from shoal_server import ServerTestCase  # noqa: E402
+
+DRIVER = os.environ.get("SHOAL_BENCH_DRIVER",
+                        os.path.join(HERE, "..", "..", "build", "bench", "shoal_bench_driver"))
+
+
+class BenchToolsTest(ServerTestCase):
+    def setUp(self):
+        self.settings = workloads.Settings(wrk=shutil.which("wrk"), driver=DRIVER, seconds=1, items=0,
+                                           long_poll_rounds=5, time_limit_s=60)
+        self.target = type("Target", (), {"port": self.server.port})()
+        kw = dict(endpoint_url=self.server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                  aws_secret_access_key="test")
+        self.sqs = boto3.client("sqs", **kw)
+        self.kinesis = boto3.client("kinesis", **kw)
+
+    def queue_counts(self, url):
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"]), int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+    def driver(self, workload, **flags):
+        return workloads.driver(self.settings, self.server.port, workload, **flags)
+
+    def test_fill_then_drain_moves_every_message_once(self):
+        url = workloads.create_queue(self.target, "drain")
+        fill = self.driver("sqs-fill", queue_url=url, count=2005, size_bytes=256, connections=3)
+        self.assertEqual((fill["items"], fill["errors"]), (2005, 0))
+        self.assertEqual(self.queue_counts(url), (2005, 0))
+        drain = self.driver("sqs-drain", queue_url=url, count=2005, connections=4)
+        self.assertEqual((drain["items"], drain["errors"]), (2005, 0))
+        self.assertEqual(self.queue_counts(url), (0, 0))
+        self.assertGreater(drain["items_s"], 0)
+
+    def test_drain_of_a_short_queue_stops_and_reports_what_it_moved(self):
+        url = workloads.create_queue(self.target, "short")
+        self.driver("sqs-fill", queue_url=url, count=30, size_bytes=256, connections=1)
+        drain = self.driver("sqs-drain", queue_url=url, count=50, connections=2)
+        self.assertEqual(drain["items"], 30)
+
+    def test_fifo_drain_sees_every_group_in_order(self):
+        url = workloads.create_queue(self.target, "drain.fifo", fifo=True)
+        fill = self.driver("sqs-fill", queue_url=url, count=1000, size_bytes=256, groups=10)
+        self.assertEqual((fill["items"], fill["errors"]), (1000, 0))
+        drain = self.driver("sqs-drain", queue_url=url, count=1000, connections=8, groups=10)
+        self.assertEqual((drain["items"], drain["errors"], drain["out_of_order"]), (1000, 0, 0))
+        self.assertEqual(self.queue_counts(url), (0, 0))
+
+    def test_long_poll_rounds_are_woken_by_the_send(self):
+        url = workloads.create_queue(self.target, "poll")
+        r = self.driver("sqs-long-poll", queue_url=url, rounds=5, pause_ms=10)
+        self.assertEqual((r["calls"], r["errors"]), (5, 0))
+        self.assertLess(r["p99_ms"], 1000)  # woken, not answered at the 20 s timeout
+        self.assertEqual(self.queue_counts(url), (0, 0))
+
+    def test_kinesis_fill_then_drain_reads_every_record(self):
+        workloads.create_stream(self.target, "drain", shards=4)
+        fill = self.driver("kinesis-fill", stream="drain", count=1203, size_bytes=1024, connections=2)
+        self.assertEqual((fill["items"], fill["errors"]), (1203, 0))
+        drain = self.driver("kinesis-drain", stream="drain", count=1203)
+        self.assertEqual((drain["items"], drain["errors"]), (1203, 0))
+        summary = self.kinesis.describe_stream_summary(StreamName="drain")["StreamDescriptionSummary"]
+        self.assertEqual(summary["OpenShardCount"], 4)
+
+    @unittest.skipUnless(shutil.which("wrk"), "wrk is not installed")
+    def test_wrk_scripts_send_requests_the_server_accepts(self):
+        url = workloads.create_queue(self.target, "wrk")
+        for script in ("sqs_send_message.lua", "sqs_send_message_batch.lua"):
+            r = workloads.wrk(self.settings, self.server.port, script, 2, {"QUEUE_URL": url})
+            self.assertEqual(r["errors"], 0, script)
+            self.assertGreater(r["ops"], 0, script)
+        self.assertGreater(self.queue_counts(url)[0], 0)
+        workloads.create_stream(self.target, "wrk")
+        for script in ("kinesis_put_record.lua", "kinesis_put_records.lua"):
+            r = workloads.wrk(self.settings, self.server.port, script, 2, {"STREAM": "wrk"})
+            self.assertEqual(r["errors"], 0, script)
+            self.assertGreater(r["ops"], 0, script)
+        shards = self.kinesis.list_shards(StreamName="wrk")["Shards"]
+        it = self.kinesis.get_shard_iterator(StreamName="wrk", ShardId=shards[0]["ShardId"],
+                                             ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.assertTrue(self.kinesis.get_records(ShardIterator=it, Limit=10)["Records"])
+
+
+if __name__ == "__main__":
+    unittest.main()
