@@ -111,10 +111,12 @@ def driver(settings, port, workload, **flags):
     return result
 
 
-def row(workload, server, r, items_per_call=None, note="", latency_row=False):
+def row(workload, server, r, items_per_call=None, note="", latency_row=False, seconds=None):
     items_s = r.get("items_s")
     if items_s is None and items_per_call:
         items_s = r["ops"] * items_per_call
+    if r["ops"] == 0 and seconds:
+        note = f"no answer within the {seconds} s run" + ("; " + note if note else "")
     return Row(workload, server.label, r["ops"], r["p50_ms"], r["p99_ms"], int(r["errors"]), items_s,
                latency_row, note)
 
@@ -142,9 +144,11 @@ F_STARTUP = "start-up until the port answers"
 F_IDLE = "idle RSS"
 F_SQS_RSS = "RSS with {} x 1 KiB messages queued"
 F_KINESIS_RSS = "RSS with {} x 1 KiB records stored"
+F_SQS_PER_ITEM = "RSS growth per 1 KiB message queued"
+F_KINESIS_PER_ITEM = "RSS growth per 1 KiB record stored"
 
 
-def startup(server, report, tries=3):
+def startup(server, report, tries):
     """Median start-up of a few fresh starts; idle RSS half a second after the last."""
     times = []
     for i in range(tries):
@@ -162,10 +166,11 @@ def sqs_requests(server, settings, report, ceiling=False):
         url = "http://127.0.0.1/000000000000/bench" if ceiling else create_queue(server, "bench")
         for c in (1, 16, 64):
             report.add_row(row(W_SEND.format(c), server,
-                               wrk(settings, server.port, "sqs_send_message.lua", c, {"QUEUE_URL": url})))
+                               wrk(settings, server.port, "sqs_send_message.lua", c, {"QUEUE_URL": url}),
+                               seconds=settings.seconds))
         report.add_row(row(W_SEND_BATCH, server,
                            wrk(settings, server.port, "sqs_send_message_batch.lua", 16, {"QUEUE_URL": url}),
-                           items_per_call=10, note="items: messages"))
+                           items_per_call=10, note="items: messages", seconds=settings.seconds))
 
 
 def sqs_drains(server, settings, report, items, long_poll_rounds):
@@ -194,15 +199,23 @@ def sqs_memory(server, settings, report, items):
         before = server.rss_mib()
         r = driver(settings, server.port, "sqs-fill", queue_url=url, count=items, size_bytes=KIB, connections=4)
         time.sleep(0.5)
-        report.add_figure(memory_figure(F_SQS_RSS, server, items, before, r))
+        for figure in memory_figures(F_SQS_RSS, F_SQS_PER_ITEM, server, items, before, r):
+            report.add_figure(figure)
 
 
-def memory_figure(name, server, items, before, r):
+def memory_figures(name, per_item_name, server, items, before, r):
+    """RSS after the fill, and RSS growth per item, which compares across counts."""
     after = server.rss_mib()
-    payload_mib = r.get("items", 0) * KIB / (1 << 20)
+    stored = int(r.get("items", 0))
+    payload_mib = stored * KIB / (1 << 20)
     ratio = f"{after / payload_mib:.2f}x payload" if payload_mib else "nothing stored"
-    return Figure(name.format(f"{items // 1000}k" if items >= 1000 else items), server.label, after, "MiB",
-                  f"{ratio}; +{after - before:,.1f} MiB over idle; fill {r.get('items_s', 0):,.0f} items/s")
+    count = f"{items // 1000}k" if items >= 1000 else str(items)
+    figures = [Figure(name.format(count), server.label, after, "MiB",
+                      f"{ratio}; +{after - before:,.1f} MiB over idle; fill {r.get('items_s', 0):,.0f} items/s")]
+    if stored:
+        figures.append(Figure(per_item_name, server.label, (after - before) * 1024 / stored, "KiB",
+                              f"over {count} items"))
+    return figures
 
 
 def kinesis_requests(server, settings, report, ceiling=False):
@@ -211,9 +224,10 @@ def kinesis_requests(server, settings, report, ceiling=False):
             create_stream(server, "bench")
         for c in (1, 16):
             report.add_row(row(W_PUT.format(c), server,
-                               wrk(settings, server.port, "kinesis_put_record.lua", c, {"STREAM": "bench"})))
+                               wrk(settings, server.port, "kinesis_put_record.lua", c, {"STREAM": "bench"}),
+                               seconds=settings.seconds))
         report.add_row(row(W_PUTS, server, wrk(settings, server.port, "kinesis_put_records.lua", 4, {"STREAM": "bench"}),
-                           items_per_call=500, note="items: records"))
+                           items_per_call=500, note="items: records", seconds=settings.seconds))
 
 
 def kinesis_drain(server, settings, report, items):
@@ -224,7 +238,8 @@ def kinesis_drain(server, settings, report, items):
         fill = driver(settings, server.port, "kinesis-fill", stream="drain", count=items, size_bytes=KIB,
                       connections=4)
         time.sleep(0.5)
-        report.add_figure(memory_figure(F_KINESIS_RSS, server, items, before, fill))
+        for figure in memory_figures(F_KINESIS_RSS, F_KINESIS_PER_ITEM, server, items, before, fill):
+            report.add_figure(figure)
         r = driver(settings, server.port, "kinesis-drain", stream="drain", count=int(fill.get("items", items)))
         report.add_row(row(W_GET_DRAIN, server, r, note=moved_note(r, items, "records of 1 KiB")))
 
@@ -234,7 +249,8 @@ def durable(server, settings, report):
     with server:
         url = create_queue(server, "bench")
         report.add_row(row(W_SEND.format(16), server,
-                           wrk(settings, server.port, "sqs_send_message.lua", 16, {"QUEUE_URL": url})))
+                           wrk(settings, server.port, "sqs_send_message.lua", 16, {"QUEUE_URL": url}),
+                           note="vs in-memory shoal", seconds=settings.seconds))
         create_stream(server, "bench")
         report.add_row(row(W_PUTS, server, wrk(settings, server.port, "kinesis_put_records.lua", 4, {"STREAM": "bench"}),
-                           items_per_call=500, note="items: records"))
+                           items_per_call=500, note="items: records", seconds=settings.seconds))

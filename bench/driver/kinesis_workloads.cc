@@ -78,9 +78,18 @@ GetRecordsSummary summarize_get_records(std::string_view body) {
     out.millis_behind = std::atoll(std::string(rest.substr(0, rest.find_first_of(",}"))).c_str());
   }
   if (auto rest = after_key(body, "\"NextShardIterator\""); !rest.empty()) {
+    // The iterator is opaque and may hold JSON escapes (moto's ends in "\n"):
+    // find the closing quote past any escape, then let the JSON parser unescape.
     auto open = rest.find('"');
-    auto close = open == std::string_view::npos ? open : rest.find('"', open + 1);
-    if (close != std::string_view::npos) out.next_iterator = std::string(rest.substr(open + 1, close - open - 1));
+    auto close = open;
+    while (close != std::string_view::npos && close + 1 < rest.size()) {
+      ++close;
+      if (rest[close] == '\\') ++close;
+      else if (rest[close] == '"') break;
+    }
+    if (open != std::string_view::npos && close < rest.size() && rest[close] == '"') {
+      out.next_iterator = json::parse(rest.substr(open, close - open + 1)).get<std::string>();
+    }
   }
   return out;
 }
@@ -178,27 +187,31 @@ Result kinesis_drain(const Options& options) {
     } catch (const std::exception&) {
     }
     if (iterator.empty()) ++part.errors;
-    while (!iterator.empty() && Clock::now() < deadline) {
+    int failures_in_a_row = 0;
+    while (!iterator.empty() && Clock::now() < deadline && failures_in_a_row < 5) {
       const auto start = Clock::now();
       HttpAnswer answer;
       try {
         answer = client.call("GetRecords", json{{"ShardIterator", iterator}, {"Limit", kGetRecordsLimit}}.dump());
       } catch (const std::exception&) {
         ++part.errors;
+        ++failures_in_a_row;
         continue;
       }
       const auto end = Clock::now();
       ++part.calls;
       part.latency.add(end - start);
+      span.add(start, end);
       if (!answer.ok()) {
+        ++failures_in_a_row;
         log_error("GetRecords", answer.status, answer.body);
         ++part.errors;
         // Peers throttle GetRecords per shard like AWS (5 calls/s): back off.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         continue;
       }
+      failures_in_a_row = 0;
       auto summary = summarize_get_records(answer.body);
-      if (summary.records > 0) span.add(start, end);
       part.items += summary.records;
       read += summary.records;
       iterator = std::move(summary.next_iterator);

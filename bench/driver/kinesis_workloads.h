@@ -5,7 +5,7 @@
 //          options.count records are stored.
 //   drain: one connection per shard: GetShardIterator(TRIM_HORIZON), then
 //          GetRecords(Limit=10000) until an empty answer that is not behind
-//          the tip; one op = one GetRecords.
+//          the tip (or five failures in a row); one op = one GetRecords.
 #pragma once
 
 #include "bench/driver/options.h"
