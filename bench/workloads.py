@@ -253,4 +253,4 @@ def durable(server, settings, report):
                            note="vs in-memory shoal", seconds=settings.seconds))
         create_stream(server, "bench")
         report.add_row(row(W_PUTS, server, wrk(settings, server.port, "kinesis_put_records.lua", 4, {"STREAM": "bench"}),
-                           items_per_call=500, note="items: records", seconds=settings.seconds))
+                           items_per_call=500, note="items: records; vs in-memory shoal", seconds=settings.seconds))
