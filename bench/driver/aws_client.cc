@@ -37,9 +37,9 @@ AwsClient::AwsClient(const std::string& host, std::uint16_t port, Service servic
       amz_date_(utc_now("%Y%m%dT%H%M%SZ")) {
   // moto routes a request by the service in the credential scope.
   const char* scope = service == Service::kSqs ? "sqs" : "kinesis";
-  authorization_ = "AWS4-HMAC-SHA256 Credential=test/" + amz_date_.substr(0, 8) + "/us-east-1/" + scope +
-                   "/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" +
-                   std::string(64, '0');
+  authorization_ =
+      "AWS4-HMAC-SHA256 Credential=test/" + amz_date_.substr(0, 8) + "/us-east-1/" + scope +
+      "/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + std::string(64, '0');
   invocation_ = std::random_device{}();
 }
 

@@ -17,7 +17,8 @@ constexpr int kPutRecordsBatch = 500;
 constexpr int kGetRecordsLimit = 10000;
 
 Clock::time_point deadline_of(const Options& options) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.time_limit_s));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.time_limit_s));
 }
 
 std::string base64(std::string_view in) {
@@ -84,8 +85,10 @@ GetRecordsSummary summarize_get_records(std::string_view body) {
     auto close = open;
     while (close != std::string_view::npos && close + 1 < rest.size()) {
       ++close;
-      if (rest[close] == '\\') ++close;
-      else if (rest[close] == '"') break;
+      if (rest[close] == '\\')
+        ++close;
+      else if (rest[close] == '"')
+        break;
     }
     if (open != std::string_view::npos && close < rest.size() && rest[close] == '"') {
       out.next_iterator = json::parse(rest.substr(open, close - open + 1)).get<std::string>();
@@ -117,12 +120,14 @@ Result kinesis_fill(const Options& options) {
     AwsClient client(options.host, options.port, Service::kKinesis);
     Result part;
     part.items = 0;
-    const std::int64_t share = options.count / options.connections + (index < options.count % options.connections ? 1 : 0);
+    const std::int64_t share =
+        options.count / options.connections + (index < options.count % options.connections ? 1 : 0);
     std::int64_t next = 0;
     while (next < share && Clock::now() < deadline) {
       json records = json::array();
       for (int i = 0; i < kPutRecordsBatch && next < share; ++i, ++next) {
-        records.push_back({{"Data", data}, {"PartitionKey", "pk-" + std::to_string(index) + "-" + std::to_string(next)}});
+        records.push_back(
+            {{"Data", data}, {"PartitionKey", "pk-" + std::to_string(index) + "-" + std::to_string(next)}});
       }
       const auto sent = static_cast<std::int64_t>(records.size());
       std::string body = json{{"StreamName", options.stream}, {"Records", std::move(records)}}.dump();

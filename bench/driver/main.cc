@@ -14,11 +14,16 @@ int main(int argc, char** argv) {
   if (!options) return 2;
   try {
     Result result;
-    if (options->workload == "sqs-fill") result = sqs_fill(*options);
-    else if (options->workload == "sqs-drain") result = sqs_drain(*options);
-    else if (options->workload == "sqs-long-poll") result = sqs_long_poll(*options);
-    else if (options->workload == "kinesis-fill") result = kinesis_fill(*options);
-    else if (options->workload == "kinesis-drain") result = kinesis_drain(*options);
+    if (options->workload == "sqs-fill")
+      result = sqs_fill(*options);
+    else if (options->workload == "sqs-drain")
+      result = sqs_drain(*options);
+    else if (options->workload == "sqs-long-poll")
+      result = sqs_long_poll(*options);
+    else if (options->workload == "kinesis-fill")
+      result = kinesis_fill(*options);
+    else if (options->workload == "kinesis-drain")
+      result = kinesis_drain(*options);
     else {
       std::fprintf(stderr, "unknown workload %s\n", options->workload.c_str());
       return 2;

@@ -33,17 +33,28 @@ std::optional<Options> parse_options(int argc, char** argv) {
       return std::nullopt;
     }
     const char* value = argv[i + 1];
-    if (flag == "--host") options.host = value;
-    else if (flag == "--port") options.port = static_cast<std::uint16_t>(std::atoi(value));
-    else if (flag == "--queue-url") options.queue_url = value;
-    else if (flag == "--stream") options.stream = value;
-    else if (flag == "--connections") options.connections = std::atoi(value);
-    else if (flag == "--count") options.count = std::atoll(value);
-    else if (flag == "--size-bytes") options.size_bytes = std::atoi(value);
-    else if (flag == "--groups") options.groups = std::atoi(value);
-    else if (flag == "--rounds") options.rounds = std::atoi(value);
-    else if (flag == "--pause-ms") options.pause_ms = std::atoi(value);
-    else if (flag == "--time-limit-s") options.time_limit_s = std::atof(value);
+    if (flag == "--host")
+      options.host = value;
+    else if (flag == "--port")
+      options.port = static_cast<std::uint16_t>(std::atoi(value));
+    else if (flag == "--queue-url")
+      options.queue_url = value;
+    else if (flag == "--stream")
+      options.stream = value;
+    else if (flag == "--connections")
+      options.connections = std::atoi(value);
+    else if (flag == "--count")
+      options.count = std::atoll(value);
+    else if (flag == "--size-bytes")
+      options.size_bytes = std::atoi(value);
+    else if (flag == "--groups")
+      options.groups = std::atoi(value);
+    else if (flag == "--rounds")
+      options.rounds = std::atoi(value);
+    else if (flag == "--pause-ms")
+      options.pause_ms = std::atoi(value);
+    else if (flag == "--time-limit-s")
+      options.time_limit_s = std::atof(value);
     else {
       std::fprintf(stderr, "unknown flag %s\n%s", argv[i], kUsage);
       return std::nullopt;

@@ -16,7 +16,9 @@ using Clock = std::chrono::steady_clock;
 
 class LatencyLog {
  public:
-  void add(Clock::duration d) { samples_ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()); }
+  void add(Clock::duration d) {
+    samples_ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  }
   void merge(const LatencyLog& other);
   std::size_t count() const { return samples_ns_.size(); }
   // Nearest-rank percentile in milliseconds; 0 when empty. Sorts in place.
@@ -27,10 +29,10 @@ class LatencyLog {
 };
 
 struct Result {
-  double seconds = 0;         // the measured span
-  std::uint64_t calls = 0;    // requests (or request pairs) counted as one op
-  std::uint64_t errors = 0;   // non-2xx answers and failed connections
-  std::int64_t items = -1;    // items moved; -1 when a call moves one thing
+  double seconds = 0;        // the measured span
+  std::uint64_t calls = 0;   // requests (or request pairs) counted as one op
+  std::uint64_t errors = 0;  // non-2xx answers and failed connections
+  std::int64_t items = -1;   // items moved; -1 when a call moves one thing
   LatencyLog latency;
   std::vector<std::pair<std::string, std::string>> extra;
 };

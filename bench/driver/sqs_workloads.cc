@@ -19,7 +19,8 @@ using nlohmann::json;
 constexpr int kBatch = 10;
 
 Clock::time_point deadline_of(const Options& options) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.time_limit_s));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.time_limit_s));
 }
 
 // Body "gGG:SSSSSSSSS:" + padding: the group and the sequence within it.
@@ -65,8 +66,7 @@ Result sqs_fill(const Options& options) {
     while (sequence < share && Clock::now() < deadline) {
       json entries = json::array();
       for (int i = 0; i < kBatch && sequence < share; ++i, ++sequence) {
-        json entry = {{"Id", std::to_string(i)},
-                      {"MessageBody", numbered_body(index, sequence, options.size_bytes)}};
+        json entry = {{"Id", std::to_string(i)}, {"MessageBody", numbered_body(index, sequence, options.size_bytes)}};
         if (fifo) {
           entry["MessageGroupId"] = "g" + std::to_string(index);
           entry["MessageDeduplicationId"] = std::to_string(index) + "-" + std::to_string(sequence);
@@ -226,8 +226,9 @@ Result sqs_long_poll(const Options& options) {
       if (answer.ok()) messages = json::parse(answer.body).value("Messages", json::array());
       for (const auto& message : messages) {
         try {
-          client.call("DeleteMessage",
-                      json{{"QueueUrl", options.queue_url}, {"ReceiptHandle", message.value("ReceiptHandle", "")}}.dump());
+          client.call(
+              "DeleteMessage",
+              json{{"QueueUrl", options.queue_url}, {"ReceiptHandle", message.value("ReceiptHandle", "")}}.dump());
         } catch (const std::exception&) {
         }
       }
