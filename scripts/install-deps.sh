@@ -3,7 +3,7 @@
 # quiet when everything is already there. Integration tests use the machine's
 # python3 with boto3 >= 1.34 and the AWS CLI (JSON protocol for SQS).
 set -euo pipefail
-packages=(build-essential cmake ccache libboost1.81-dev nlohmann-json3-dev libssl-dev doctest-dev python3)
+packages=(build-essential cmake ccache libboost1.81-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev doctest-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

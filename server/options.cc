@@ -126,6 +126,27 @@ const std::array kFlags{
            o.kinesis_shard_limit = static_cast<unsigned>(*n);
            return std::nullopt;
          }},
+    Flag{"--config", "SHOAL_CONFIG", "FILE",
+         "YAML or JSON file of queues and streams to create at start-up (idempotent; see README)",
+         [](const Options& o) { return o.config_file.empty() ? std::string("(none)") : o.config_file; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.config_file = v;
+           return std::nullopt;
+         }},
+    Flag{"--sqs-queues", "SQS_QUEUES", "NAME[,NAME]...",
+         "queues to create at start-up in account 000000000000, us-east-1 (a name ending .fifo is FIFO)",
+         [](const Options& o) { return o.sqs_queues.empty() ? std::string("(none)") : o.sqs_queues; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.sqs_queues = v;
+           return std::nullopt;
+         }},
+    Flag{"--kinesis-streams", "KINESIS_STREAMS", "NAME[:SHARDS][,...]",
+         "streams to create at start-up in account 000000000000, us-east-1 (default 1 shard)",
+         [](const Options& o) { return o.kinesis_streams.empty() ? std::string("(none)") : o.kinesis_streams; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.kinesis_streams = v;
+           return std::nullopt;
+         }},
 };
 
 std::string usage() {
@@ -147,6 +168,7 @@ std::string usage() {
     out += f.show_default(defaults);
     out += '\n';
   }
+  out += "  --healthcheck\n      ask the server at --host/--port whether it is healthy; exit 0 if so, else 1\n";
   out += "  --help\n      print this and exit\n";
   return out;
 }
@@ -173,9 +195,14 @@ Options default_options() {
 ParseResult parse_options(std::span<const std::string_view> args, const EnvLookup& env) {
   // Flags first, so a flag overrides (and excuses a bad value in) its variable.
   std::array<std::optional<std::string>, kFlags.size()> values;
+  bool healthcheck = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") return {std::nullopt, 0, usage()};
+    if (arg == "--healthcheck") {
+      healthcheck = true;
+      continue;
+    }
     std::string_view name = arg;
     std::optional<std::string_view> value;
     if (auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--")) {
@@ -194,6 +221,7 @@ ParseResult parse_options(std::span<const std::string_view> args, const EnvLooku
   }
 
   Options options = default_options();
+  options.healthcheck = healthcheck;
   for (std::size_t i = 0; i < kFlags.size(); ++i) {
     const Flag& f = kFlags[i];
     std::string source = std::string(f.name);

@@ -30,6 +30,14 @@ struct Options {
   std::chrono::milliseconds kinesis_delete_delay{0};    // DELETING -> gone
   std::chrono::milliseconds kinesis_consumer_delay{0};  // consumer CREATING -> ACTIVE, DELETING -> gone
   unsigned kinesis_shard_limit = 500;                   // open shards per account and region
+  // Start-up configuration (server/startup_config.h): queues and streams
+  // created before the server listens. Empty: none.
+  std::string config_file;      // YAML or JSON
+  std::string sqs_queues;       // "a,b.fifo"
+  std::string kinesis_streams;  // "s1:4,s2"
+  // --healthcheck: probe a running server on host:port and exit 0 or 1
+  // instead of serving (the Docker HEALTHCHECK; distroless has no curl).
+  bool healthcheck = false;
 };
 
 // Options with the machine-dependent defaults filled in.

@@ -30,6 +30,9 @@ class Server {
   // address cannot be bound.
   int run();
 
+  // For the start-up configuration, applied before run() starts listening.
+  api::Dispatcher& dispatcher() { return dispatcher_; }
+
  private:
   void wait_for_signal();
   void on_signal(boost::beast::error_code ec, int signal);

@@ -1,0 +1,37 @@
+#include "server/startup_config.h"
+
+#include <iterator>
+
+#include "server/config_env.h"
+#include "server/config_file.h"
+
+namespace shoal::server {
+
+void StartupConfig::append(StartupConfig other) {
+  queues.insert(queues.end(), std::make_move_iterator(other.queues.begin()),
+                std::make_move_iterator(other.queues.end()));
+  streams.insert(streams.end(), std::make_move_iterator(other.streams.begin()),
+                 std::make_move_iterator(other.streams.end()));
+}
+
+ConfigResult load_startup_config(const Options& options) {
+  StartupConfig config;
+  if (!options.config_file.empty()) {
+    auto file = read_config_file(options.config_file);
+    if (!file.config) return file;
+    config.append(std::move(*file.config));
+  }
+  if (!options.sqs_queues.empty()) {
+    auto queues = queues_from_list(options.sqs_queues, "SQS_QUEUES");
+    if (!queues.config) return queues;
+    config.append(std::move(*queues.config));
+  }
+  if (!options.kinesis_streams.empty()) {
+    auto streams = streams_from_list(options.kinesis_streams, "KINESIS_STREAMS");
+    if (!streams.config) return streams;
+    config.append(std::move(*streams.config));
+  }
+  return {std::move(config), {}};
+}
+
+}  // namespace shoal::server
