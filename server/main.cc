@@ -1,11 +1,16 @@
-// Entry point: parse flags and SHOAL_* variables, run the server.
+// Entry point: parse flags and SHOAL_* variables; either probe a running
+// server (--healthcheck) or read the start-up config, build the server, apply
+// the config through the api layer and serve.
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
+#include "server/config_apply.h"
+#include "server/healthcheck.h"
 #include "server/options.h"
 #include "server/server.h"
+#include "server/startup_config.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -18,6 +23,26 @@ int main(int argc, char** argv) {
     std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
+  if (parsed.options->healthcheck) {
+    auto health = shoal::server::check_health(*parsed.options);
+    std::fprintf(health.healthy ? stdout : stderr, "shoal: %s: %s\n", health.healthy ? "healthy" : "unhealthy",
+                 health.detail.c_str());
+    return health.healthy ? 0 : 1;
+  }
+  // Read before anything starts, so a bad file costs nothing but its message.
+  auto startup = shoal::server::load_startup_config(*parsed.options);
+  if (!startup.config) {
+    std::fprintf(stderr, "shoal: %s\n", startup.error.c_str());
+    return 2;
+  }
   shoal::server::Server server(std::move(*parsed.options));
+  if (!startup.config->empty()) {
+    auto applied = shoal::server::apply_startup_config(server.dispatcher(), *startup.config);
+    if (!applied.ok) {
+      std::fprintf(stderr, "shoal: %s\n", applied.error.c_str());
+      return 2;
+    }
+    std::fprintf(stderr, "shoal: start-up config: %s ready\n", applied.summary.c_str());
+  }
   return server.run();
 }
