@@ -191,6 +191,29 @@ class JsonAndEnvironmentTest(TempFiles, unittest.TestCase):
             self.assertEqual(len(kinesis.list_stream_consumers(StreamARN=arn)["Consumers"]), 1)
             stop_checked(server)
 
+    @unittest.skipUnless("--data-dir" in subprocess.run([binary_path(), "--help"], capture_output=True,
+                                                          text=True, timeout=10).stdout,
+                         "this build has no durable storage yet")
+    def test_restart_with_a_data_directory(self):
+        data = tempfile.TemporaryDirectory()
+        self.addCleanup(data.cleanup)
+        args = ("--config", EXAMPLE, "--data-dir", data.name)
+        with ShoalServer(*args) as server:
+            sqs = client("sqs", server.endpoint)
+            url = sqs.get_queue_url(QueueName="orders")["QueueUrl"]
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "7"})
+            stop_checked(server)
+        with ShoalServer(*args) as server:
+            sqs = client("sqs", server.endpoint)
+            self.assertEqual(len(sqs.list_queues()["QueueUrls"]), 3)
+            url = sqs.get_queue_url(QueueName="orders")["QueueUrl"]
+            attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])["Attributes"]
+            self.assertEqual(attrs["VisibilityTimeout"], "45")  # the file wins again
+            kinesis = client("kinesis", server.endpoint)
+            self.assertEqual(sorted(kinesis.list_streams()["StreamNames"]), ["audit", "clicks"])
+            self.assertEqual(len(kinesis.list_shards(StreamName="clicks")["Shards"]), 2)
+            stop_checked(server)
+
     def test_help_lists_every_flag_with_its_variable_and_default(self):
         out = subprocess.run([binary_path(), "--help"], capture_output=True, text=True, timeout=10, env=clean_env())
         self.assertEqual(out.returncode, 0)
