@@ -11,7 +11,8 @@ set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$src/build-release}"
 cmake -S "$src" -B "$out" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DSHOAL_TESTS=OFF -DSHOAL_STATIC_RELEASE=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DSHOAL_TESTS=OFF -DSHOAL_BENCH=OFF \
+  -DSHOAL_STATIC_RELEASE=ON >/dev/null
 cmake --build "$out" -j"${SHOAL_BUILD_JOBS:-2}" --target shoal
 strip --strip-all -o "$out/shoal-release" "$out/shoal"
 echo "build-release: $out/shoal-release ($(stat -c %s "$out/shoal-release") bytes)"
