@@ -27,6 +27,11 @@ extra=()
 dpkg-query -W -f='${Status}' python3-cbor2 2>/dev/null | grep -q "install ok installed" || extra+=(python3-cbor2)
 command -v node >/dev/null 2>&1 || extra+=(nodejs)
 command -v npm >/dev/null 2>&1 || extra+=(npm)
+# The Go SDK v1 tests (query-protocol SQS) build against Debian's packaged SDK
+# in GOPATH mode (tests/integration/go/run.sh).
+command -v go >/dev/null 2>&1 || extra+=(golang-go)
+dpkg-query -W -f='${Status}' golang-github-aws-aws-sdk-go-dev 2>/dev/null | grep -q "install ok installed" ||
+  extra+=(golang-github-aws-aws-sdk-go-dev)
 if ((${#extra[@]})); then
   echo "install-deps: installing ${extra[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
