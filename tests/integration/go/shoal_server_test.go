@@ -1,8 +1,8 @@
 // Starts the built shoal binary on a free port for the Go SDK tests, like
 // ../shoal_server.py: --port 0, the real port read from the start-up line on
 // stderr ("shoal ... listening on HOST:PORT"), SIGTERM on stop and a clean
-// exit expected. The binary comes from $SHOAL_BINARY (CTest sets it), else
-// build/shoal of this checkout.
+// exit expected; the server dies with the test process. The binary comes
+// from $SHOAL_BINARY (CTest sets it), else build/shoal of this checkout.
 package shoalgo
 
 import (
@@ -38,6 +38,8 @@ func binaryPath() string {
 
 func startServer(timeout time.Duration) (*shoalServer, error) {
 	cmd := exec.Command(binaryPath(), "--port", "0")
+	// A test that panics exits without Stop: the kernel then ends the server.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SHOAL_") {
 			cmd.Env = append(cmd.Env, kv)

@@ -74,12 +74,17 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	sess := session.Must(session.NewSession(&aws.Config{
+	sess, err := session.NewSession(&aws.Config{
 		Endpoint:    aws.String(server.Endpoint),
 		Region:      aws.String("us-east-1"),
 		Credentials: credentials.NewStaticCredentials("AKIAIOSFODNN7EXAMPLE", "secret", ""),
 		MaxRetries:  aws.Int(0),
-	}))
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		_ = server.Stop(10 * time.Second)
+		os.Exit(1)
+	}
 	// Set on the client, not the session: a session given a custom transport
 	// fails when the environment names a CA bundle (AWS_CA_BUNDLE).
 	client = sqs.New(sess, &aws.Config{HTTPClient: &http.Client{Transport: recorder, Timeout: 30 * time.Second}})
