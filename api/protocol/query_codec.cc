@@ -4,6 +4,7 @@
 
 #include "api/protocol/query_form.h"
 #include "api/protocol/query_protocol.h"
+#include "api/protocol/query_versions.h"
 
 namespace shoal::embedded {
 extern const std::string_view kSqsQueryModelJson;
@@ -84,7 +85,8 @@ ApiResponse xml_response(int status, std::string body, const std::string& reques
 
 class QueryCodec final : public Codec {
  public:
-  // Blobs arrive as base64 text, as in AWS JSON, so the JSON normalisation applies.
+  // Blobs arrive as base64 text, as in AWS JSON, so the JSON normalisation
+  // applies.
   WireFormat format() const override { return WireFormat::kJson; }
 
   bool accepts_method(std::string_view method) const override { return method == "POST" || method == "GET"; }
@@ -157,7 +159,11 @@ const Codec& sqs_query_codec() {
 bool is_query_request(const ApiRequest& request) {
   if (has_form_body(request)) return true;
   auto params = parse_form(request.query);
-  return params && find_param(*params, "Action") != nullptr;
+  if (params) return find_param(*params, "Action") != nullptr;
+  // A query string that names an Action but breaks the encoding elsewhere is
+  // still a query request: it gets MalformedQueryString, as from AWS.
+  std::string_view query = request.query;
+  return query.starts_with("Action=") || query.find("&Action=") != std::string_view::npos;
 }
 
 std::variant<std::string, AwsError> query_action(const ApiRequest& request) {
@@ -169,11 +175,7 @@ std::variant<std::string, AwsError> query_action(const ApiRequest& request) {
     return AwsError{"MissingAction", "", 400, true, "The request must contain the parameter Action."};
   }
   if (sqs_query_model().operation(*action) == nullptr) return invalid_action(*action);
-  const std::string* version = find_param(list, "Version");
-  if (version != nullptr && *version != kSqsApiVersion) {
-    return AwsError{"NoSuchVersion", "", 400, true,
-                    "The requested version (" + *version + ") of service AmazonSQS does not exist."};
-  }
+  if (auto error = check_query_version(*action, find_param(list, "Version"))) return *error;
   return *action;
 }
 

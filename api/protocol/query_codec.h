@@ -27,11 +27,13 @@ const model::ServiceModel& sqs_query_model();
 const Codec& sqs_query_codec();
 
 // True for a request without X-Amz-Target that speaks the query protocol: a
-// form body, or an `Action=` parameter in the query string.
+// form body, or an `Action=` parameter in the query string (even one whose
+// encoding is broken elsewhere).
 bool is_query_request(const ApiRequest& request);
 
 // The request's Action, checked: AWS's MissingAction, InvalidAction,
-// NoSuchVersion, or MalformedQueryString for a broken percent-encoding.
+// MalformedQueryString for a broken percent-encoding, or a Version error
+// (api/protocol/query_versions.h).
 std::variant<std::string, AwsError> query_action(const ApiRequest& request);
 
 }  // namespace shoal::api

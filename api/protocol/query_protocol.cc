@@ -46,17 +46,27 @@ Node build_tree(const FormParams& params) {
   return root;
 }
 
-// Positive decimal indexes ("1", "2", ...) of a node, in numeric order.
-std::vector<std::pair<std::uint64_t, const Node*>> indexed_children(const Node& node) {
+// The children of a list or map node, by their positive decimal indexes
+// ("1", "2", ...) in numeric order; `invalid` names the first child that is
+// not such an index (AWS rejects `AttributeName.0`).
+struct Indexed {
   std::vector<std::pair<std::uint64_t, const Node*>> items;
+  std::optional<std::string> invalid;
+};
+
+Indexed indexed_children(const Node& node) {
+  Indexed out;
   for (const auto& [name, child] : node.children) {
     std::uint64_t index = 0;
     auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), index);
-    if (ec != std::errc{} || end != name.data() + name.size() || index == 0) continue;
-    items.emplace_back(index, &child);
+    if (ec != std::errc{} || end != name.data() + name.size() || index == 0) {
+      if (!out.invalid) out.invalid = name;
+      continue;
+    }
+    out.items.emplace_back(index, &child);
   }
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return items;
+  std::sort(out.items.begin(), out.items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
 }
 
 bool is_flattened(const Member& member) { return member.flattened || (member.shape && member.shape->flattened); }
@@ -141,7 +151,9 @@ class Decoder {
     if (shape.member == nullptr || shape.member->shape == nullptr) return out;
     const Node* items = flattened ? &node : node.child(element_name(shape.member, "member"));
     if (items == nullptr) return out;
-    for (const auto& [index, child] : indexed_children(*items)) {
+    auto indexed = indexed_children(*items);
+    if (indexed.invalid) return fail_index(*indexed.invalid);
+    for (const auto& [index, child] : indexed.items) {
       json value = decode(*shape.member->shape, shape.member->flattened, *child, path + "." + std::to_string(index));
       if (error) return nullptr;
       if (!value.is_null()) out.push_back(std::move(value));
@@ -156,7 +168,9 @@ class Decoder {
     if (entries == nullptr) return out;
     auto key_name = element_name(shape.key, "key");
     auto value_name = element_name(shape.value, "value");
-    for (const auto& [index, entry] : indexed_children(*entries)) {
+    auto indexed = indexed_children(*entries);
+    if (indexed.invalid) return fail_index(*indexed.invalid);
+    for (const auto& [index, entry] : indexed.items) {
       const Node* key = entry->child(key_name);
       if (key == nullptr || !key->value) continue;
       if (!is_valid_utf8(*key->value)) {
@@ -171,7 +185,8 @@ class Decoder {
                          path + "." + std::to_string(index) + "." + std::string(value_name));
         if (error) return nullptr;
       }
-      // A name without a value still reaches the handler, which words the error.
+      // A name without a value still reaches the handler, which words the
+      // error.
       if (decoded.is_null()) decoded = value_shape.kind == ShapeType::kStructure ? json::object() : json("");
       out[*key->value] = std::move(decoded);
     }
@@ -218,6 +233,12 @@ class Decoder {
     std::string shown = is_valid_utf8(text) ? text : std::string("(not UTF-8)");
     error = AwsError{"InvalidParameterValue", "", 400, true,
                      "Value " + shown + " for parameter " + path + " is invalid. Reason: " + std::string(reason)};
+    return nullptr;
+  }
+
+  // AWS's answer to `AttributeName.0=All` (recorded by a client, rusoto#324).
+  json fail_index(const std::string& name) {
+    error = AwsError{"MalformedInput", "", 400, true, name + " is not a valid index"};
     return nullptr;
   }
 
@@ -273,7 +294,8 @@ std::string scalar_text(const Shape* shape, const json& value) {
     return base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
   if (shape != nullptr && shape->kind == ShapeType::kTimestamp && value.is_number_integer()) {
-    // Neutral timestamps are epoch milliseconds; the query protocol sends seconds.
+    // Neutral timestamps are epoch milliseconds; the query protocol sends
+    // seconds.
     auto ms = value.get<std::int64_t>();
     return std::to_string(ms / 1000) + (ms % 1000 != 0 ? "." + std::to_string(1000 + ms % 1000).substr(1) : "");
   }

@@ -22,8 +22,10 @@
 namespace shoal::api {
 
 // Parameters that name no member of `input` (Action, Version, signature
-// parameters, unknown names) are ignored. Indexes of flattened lists and
-// maps count from 1 and are taken in numeric order; gaps are tolerated.
+// parameters, unknown names) are ignored. Indexes of lists and maps count
+// from 1 and are taken in numeric order; gaps are closed up (`AttributeName.1`
+// and `.3` make a list of two). An index that is not a positive decimal
+// number (`AttributeName.0`, `Attribute.x.Name`) is AWS's MalformedInput.
 std::variant<nlohmann::json, AwsError> decode_query_params(const model::Shape* input, const FormParams& params);
 
 // Text with &, <, >, " escaped, and CR as &#xD; so that XML parsers, which

@@ -439,10 +439,58 @@ class RawQueryTest(SqsQueryTestCase):
 
     def test_bad_version(self):
         status, _, body = self.post_form({"Action": "ListQueues", "Version": "2099-01-01"})
-        self.assert_xml_error(status, body, 400, "NoSuchVersion")
+        self.assert_xml_error(status, body, 400, "NoSuchVersion",
+                              "The requested version (2099-01-01) of service AmazonSQS does not exist.")
+        status, _, body = self.post_form({"Action": "ListQueues", "Version": "latest"})
+        self.assert_xml_error(status, body, 400, "MalformedVersion", "Version not well formed: latest.")
+
+    def test_without_version_only_the_original_api_runs(self):
+        # AWS applies the 2009-02-01 API to a request without Version: SendMessage
+        # works, SendMessageBatch (2011-10-01) is unknown there.
+        url = self.new_queue()
+        status, _, body = self.post_form({"Action": "SendMessage", "QueueUrl": url, "MessageBody": "old"})
+        self.assertEqual(status, 200, body)
+        status, _, body = self.post_form({"Action": "SendMessageBatch", "QueueUrl": url,
+                                          "SendMessageBatchRequestEntry.1.Id": "a",
+                                          "SendMessageBatchRequestEntry.1.MessageBody": "new"})
+        self.assert_xml_error(status, body, 400, "InvalidAction",
+                              "The action SendMessageBatch is not valid for this endpoint.")
+        status, _, body = self.post_form({"Action": "PurgeQueue", "QueueUrl": url, "Version": "2011-10-01"})
+        self.assert_xml_error(status, body, 400, "InvalidAction")
+        status, _, body = self.post_form({"Action": "SendMessageBatch", "QueueUrl": url, "Version": "2011-10-01",
+                                          "SendMessageBatchRequestEntry.1.Id": "a",
+                                          "SendMessageBatchRequestEntry.1.MessageBody": "new"})
+        self.assertEqual(status, 200, body)
+        bodies = sorted(m["Body"] for m in self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"])
+        self.assertEqual(bodies, ["new", "old"])
+
+    def test_gaps_in_flattened_indexes_close_up(self):
+        url = self.new_queue()
+        status, _, body = self.post_form({"Action": "SetQueueAttributes", "Version": "2012-11-05", "QueueUrl": url,
+                                          "Attribute.1.Name": "DelaySeconds", "Attribute.1.Value": "7",
+                                          "Attribute.3.Name": "VisibilityTimeout", "Attribute.3.Value": "77"})
+        self.assertEqual(status, 200, body)
+        status, _, body = self.post_form({"Action": "GetQueueAttributes", "Version": "2012-11-05", "QueueUrl": url,
+                                          "AttributeName.1": "DelaySeconds", "AttributeName.3": "VisibilityTimeout"})
+        self.assertEqual(status, 200, body)
+        attrs = {a.find(NS + "Name").text: a.find(NS + "Value").text
+                 for a in ET.fromstring(body).iter(NS + "Attribute")}
+        self.assertEqual(attrs, {"DelaySeconds": "7", "VisibilityTimeout": "77"})
+
+    def test_index_zero_is_malformed_input(self):
+        url = self.new_queue()
+        status, _, body = self.post_form({"Action": "ReceiveMessage", "Version": "2012-11-05", "QueueUrl": url,
+                                          "AttributeName.0": "All"})
+        self.assert_xml_error(status, body, 400, "MalformedInput", "0 is not a valid index")
 
     def test_broken_form_encoding(self):
-        status, _, body = self.raw("POST", "/", "Action=ListQueues&QueueNamePrefix=%zz", {"Content-Type": FORM_CT})
+        # AWS's common errors: MalformedQueryString, HTTP 404.
+        for form in ("Action=ListQueues&QueueNamePrefix=%zz", "Action=ListQueues&QueueNamePrefix=50%",
+                     "Action=List%4"):
+            status, _, body = self.raw("POST", "/", form, {"Content-Type": FORM_CT})
+            self.assert_xml_error(status, body, 404, "MalformedQueryString",
+                                  "The query string contains a syntax error.")
+        status, _, body = self.raw("GET", "/?Action=ListQueues&QueueNamePrefix=%G1")
         self.assert_xml_error(status, body, 404, "MalformedQueryString")
 
     def test_non_numeric_integer(self):

@@ -152,10 +152,32 @@ TEST_CASE(
   CHECK(vis["Entries"] == json::array({{{"Id", "a"}, {"ReceiptHandle", "r"}, {"VisibilityTimeout", 30}}}));
 }
 
-TEST_CASE("indexes are numeric, in order, from 1; gaps are tolerated and index 0 ignored") {
-  auto v = decode("ReceiveMessage",
-                  "QueueUrl=u&AttributeName.10=SentTimestamp&AttributeName.2=All&AttributeName.0=x&AttributeName.y=z");
+TEST_CASE("indexes are numeric, in order, from 1; gaps close up") {
+  auto v = decode("ReceiveMessage", "QueueUrl=u&AttributeName.10=SentTimestamp&AttributeName.2=All");
   CHECK(v["AttributeNames"] == json::array({"All", "SentTimestamp"}));
+  auto set = decode("SetQueueAttributes",
+                    "QueueUrl=u&Attribute.1.Name=DelaySeconds&Attribute.1.Value=1"
+                    "&Attribute.3.Name=VisibilityTimeout&Attribute.3.Value=3");
+  CHECK(set["Attributes"] == json{{"DelaySeconds", "1"}, {"VisibilityTimeout", "3"}});
+  auto batch =
+      decode("DeleteMessageBatch",
+             "QueueUrl=u&DeleteMessageBatchRequestEntry.2.Id=b&DeleteMessageBatchRequestEntry.2.ReceiptHandle=r2"
+             "&DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.1.ReceiptHandle=r1");
+  CHECK(batch["Entries"] ==
+        json::array({{{"Id", "a"}, {"ReceiptHandle", "r1"}}, {{"Id", "b"}, {"ReceiptHandle", "r2"}}}));
+}
+
+TEST_CASE("an index that is not a positive number is AWS's MalformedInput") {
+  auto zero = decode_error("ReceiveMessage", "QueueUrl=u&AttributeName.0=All");
+  CHECK(zero.code == "MalformedInput");
+  CHECK(zero.http_status == 400);
+  CHECK(zero.sender_fault);
+  CHECK(zero.message == "0 is not a valid index");
+  CHECK(decode_error("SetQueueAttributes", "QueueUrl=u&Attribute.x.Name=DelaySeconds&Attribute.x.Value=1").message ==
+        "x is not a valid index");
+  CHECK(decode_error("SendMessage", "QueueUrl=u&MessageBody=b&MessageAttribute.-1.Name=a").code == "MalformedInput");
+  CHECK(decode_error("SendMessageBatch", "QueueUrl=u&SendMessageBatchRequestEntry.Id=a").message ==
+        "Id is not a valid index");
 }
 
 TEST_CASE(
@@ -304,6 +326,12 @@ TEST_CASE("routing helpers: form bodies or Action in the query string; Action ch
   CHECK(is_query_request(get));
   CHECK(std::get<std::string>(query_action(get)) == "ListQueues");
 
+  get.query = "Action=ListQueues&QueueNamePrefix=%G1";
+  CHECK(is_query_request(get));
+  CHECK(std::get<AwsError>(query_action(get)).code == "MalformedQueryString");
+  get.query = "QueueNamePrefix=%G1";
+  CHECK_FALSE(is_query_request(get));
+
   ApiRequest json_request;
   json_request.headers = {{"content-type", "application/x-amz-json-1.0"}};
   CHECK_FALSE(is_query_request(json_request));
@@ -319,6 +347,11 @@ TEST_CASE("routing helpers: form bodies or Action in the query string; Action ch
   CHECK(invalid.message == "The action Frobnicate is not valid for this web service.");
   post.body = "Action=ListQueues&Version=2099-01-01";
   CHECK(std::get<AwsError>(query_action(post)).code == "NoSuchVersion");
+  post.body = "Action=SendMessageBatch";
+  CHECK(std::get<AwsError>(query_action(post)).message ==
+        "The action SendMessageBatch is not valid for this endpoint.");
+  post.body = "Action=SendMessage";
+  CHECK(std::get<std::string>(query_action(post)) == "SendMessage");
   post.body = "Action=ListQueues&QueueNamePrefix=%ZZ";
   CHECK(std::get<AwsError>(query_action(post)).code == "MalformedQueryString");
 }
