@@ -11,11 +11,6 @@ namespace {
 
 thread_local journal::Lsn t_last_lsn = 0;
 
-// Snapshot records are gathered while an engine lock is held and written out
-// in batches of about this size, so one large object does not hold the
-// snapshot's memory twice for long.
-constexpr std::size_t kEmitBatchBytes = 4 << 20;
-
 }  // namespace
 
 std::string OpenReport::summary() const {
@@ -90,23 +85,19 @@ bool DurableStore::compact(std::string* error) {
   std::uint64_t bytes = 0;
   const bool ok = journal_->compact(
       [this, &bytes](const journal::Journal::Emit& emit) {
+        // Gathered under each engine object's lock, written out between
+        // objects: emit never runs under an engine lock, which appends take.
         std::vector<std::string> batch;
-        std::size_t batch_bytes = 0;
         auto flush = [&] {
           for (auto& record : batch) emit(std::move(record));
           batch.clear();
-          batch_bytes = 0;
         };
         auto add = [&](std::string record) {
           bytes += record.size();
-          batch_bytes += record.size();
           batch.push_back(std::move(record));
-          if (batch_bytes >= kEmitBatchBytes) flush();
         };
-        queues_.snapshot([&](const QueueChange& c) { add(encode_change(c)); });
-        flush();
-        streams_.snapshot([&](const StreamChange& c) { add(encode_change(c)); });
-        flush();
+        queues_.snapshot([&](const QueueChange& c) { add(encode_change(c)); }, flush);
+        streams_.snapshot([&](const StreamChange& c) { add(encode_change(c)); }, flush);
       },
       error);
   if (ok) {

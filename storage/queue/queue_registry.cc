@@ -133,14 +133,18 @@ void QueueRegistry::apply(const QueueChange& change) {
   }
 }
 
-void QueueRegistry::snapshot(const QueueChangeSink& emit) const {
+void QueueRegistry::snapshot(const QueueChangeSink& emit, const std::function<void()>& between) const {
   std::vector<std::shared_ptr<Queue>> queues;
   {
     std::shared_lock lock(mutex_);
     emit(QueueRegistryImage{next_id_});
     for (const auto& [id, queue] : by_id_) queues.push_back(queue);
   }
-  for (const auto& queue : queues) queue->snapshot(emit);
+  if (between) between();
+  for (const auto& queue : queues) {
+    queue->snapshot(emit);
+    if (between) between();
+  }
 }
 
 }  // namespace shoal::storage

@@ -3,6 +3,7 @@
 // Thread-safe (a shared mutex guards the map; queues lock themselves).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,7 +45,9 @@ class QueueRegistry {
   void apply(const QueueChange& change);
   // Emits images recreating every queue: a registry image first, then each
   // queue under its own lock.
-  void snapshot(const QueueChangeSink& emit) const;
+  // `between` (optional) runs after each queue's images, outside every lock:
+  // the place to write out what emit gathered.
+  void snapshot(const QueueChangeSink& emit, const std::function<void()>& between = {}) const;
 
   const Clock& clock() const { return clock_; }
 

@@ -274,7 +274,7 @@ void StreamRegistry::apply(const StreamChange& change) {
              change);
 }
 
-void StreamRegistry::snapshot(const StreamChangeSink& emit) const {
+void StreamRegistry::snapshot(const StreamChangeSink& emit, const std::function<void()>& between) const {
   std::vector<std::shared_ptr<Stream>> streams;
   {
     std::shared_lock lock(mutex_);
@@ -286,8 +286,10 @@ void StreamRegistry::snapshot(const StreamChangeSink& emit) const {
     }
     for (const auto& [id, stream] : by_id_) streams.push_back(stream);
   }
+  if (between) between();
   for (const auto& stream : streams) {
     if (!stream->gone()) stream->snapshot(emit);
+    if (between) between();
   }
 }
 

@@ -6,6 +6,7 @@
 // stream); limit-checked changes are serialised so two cannot both pass.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -99,7 +100,9 @@ class StreamRegistry {
   void apply(const StreamChange& change);
   // Emits images recreating every stream and registry value: a registry
   // image first, then each stream under its own lock.
-  void snapshot(const StreamChangeSink& emit) const;
+  // `between` (optional) runs after each stream's images, outside every lock:
+  // the place to write out what emit gathered.
+  void snapshot(const StreamChangeSink& emit, const std::function<void()>& between = {}) const;
 
   const ShardIteratorCodec& iterator_codec() const { return iterators_; }
   const StreamRegistryOptions& options() const { return options_; }
