@@ -43,6 +43,8 @@ Answer call(api::Dispatcher& dispatcher, Service service, std::string_view actio
   };
   request.body = input.dump();
   auto outcome = dispatcher.handle(std::move(request));
+  // With --data-dir an answer waits for the log; final polling waits for it here.
+  if (!outcome.response && outcome.pending) outcome.response = outcome.pending->poll(true);
   if (!outcome.response) return {json(), "InternalFailure", "the action did not answer at once"};
   json body = json::parse(outcome.response->body, nullptr, false);
   if (outcome.response->status == 200) return {body.is_discarded() ? json::object() : std::move(body), {}, {}};

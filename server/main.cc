@@ -3,6 +3,7 @@
 // the config through the api layer and serve.
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string_view>
 #include <vector>
 
@@ -23,26 +24,31 @@ int main(int argc, char** argv) {
     std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
-  if (parsed.options->healthcheck) {
-    auto health = shoal::server::check_health(*parsed.options);
-    std::fprintf(health.healthy ? stdout : stderr, "shoal: %s: %s\n", health.healthy ? "healthy" : "unhealthy",
-                 health.detail.c_str());
-    return health.healthy ? 0 : 1;
-  }
-  // Read before anything starts, so a bad file costs nothing but its message.
-  auto startup = shoal::server::load_startup_config(*parsed.options);
-  if (!startup.config) {
-    std::fprintf(stderr, "shoal: %s\n", startup.error.c_str());
-    return 2;
-  }
-  shoal::server::Server server(std::move(*parsed.options));
-  if (!startup.config->empty()) {
-    auto applied = shoal::server::apply_startup_config(server.dispatcher(), *startup.config);
-    if (!applied.ok) {
-      std::fprintf(stderr, "shoal: %s\n", applied.error.c_str());
+  try {
+    if (parsed.options->healthcheck) {
+      auto health = shoal::server::check_health(*parsed.options);
+      std::fprintf(health.healthy ? stdout : stderr, "shoal: %s: %s\n", health.healthy ? "healthy" : "unhealthy",
+                   health.detail.c_str());
+      return health.healthy ? 0 : 1;
+    }
+    // Read before anything starts, so a bad file costs nothing but its message.
+    auto startup = shoal::server::load_startup_config(*parsed.options);
+    if (!startup.config) {
+      std::fprintf(stderr, "shoal: %s\n", startup.error.c_str());
       return 2;
     }
-    std::fprintf(stderr, "shoal: start-up config: %s ready\n", applied.summary.c_str());
+    shoal::server::Server server(std::move(*parsed.options));
+    if (!startup.config->empty()) {
+      auto applied = shoal::server::apply_startup_config(server.dispatcher(), *startup.config);
+      if (!applied.ok) {
+        std::fprintf(stderr, "shoal: %s\n", applied.error.c_str());
+        return 2;
+      }
+      std::fprintf(stderr, "shoal: start-up config: %s ready\n", applied.summary.c_str());
+    }
+    return server.run();
+  } catch (const std::exception& e) {  // e.g. a data directory that cannot be recovered
+    std::fprintf(stderr, "shoal: %s\n", e.what());
+    return 1;
   }
-  return server.run();
 }

@@ -147,6 +147,58 @@ const std::array kFlags{
            o.kinesis_streams = v;
            return std::nullopt;
          }},
+    Flag{"--data-dir", "SHOAL_DATA_DIR", "DIR",
+         "keep queues, messages, streams and records in DIR so they survive restarts and crashes "
+         "(empty: in memory only)",
+         [](const Options& o) { return o.data_dir.empty() ? std::string("(empty)") : o.data_dir; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.data_dir = v;
+           return std::nullopt;
+         }},
+    Flag{"--fsync", "SHOAL_FSYNC", "POLICY",
+         "with --data-dir: always, interval or never: when a write is synced to disk before it is acknowledged "
+         "(always: every answer "
+         "waits for an fsync shared by concurrent requests; interval: at most --fsync-interval-ms of "
+         "acknowledged writes can be lost in a machine crash; never: left to the OS)",
+         [](const Options& o) {
+           return std::string(o.fsync == Options::Fsync::kAlways     ? "always"
+                              : o.fsync == Options::Fsync::kInterval ? "interval"
+                                                                     : "never");
+         },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (v == "always") {
+             o.fsync = Options::Fsync::kAlways;
+           } else if (v == "interval") {
+             o.fsync = Options::Fsync::kInterval;
+           } else if (v == "never") {
+             o.fsync = Options::Fsync::kNever;
+           } else {
+             return "expected always, interval or never";
+           }
+           return std::nullopt;
+         }},
+    Flag{"--fsync-interval-ms", "SHOAL_FSYNC_INTERVAL_MS", "MS", "with --fsync interval: time between syncs",
+         [](const Options& o) { return std::to_string(o.fsync_interval.count()); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 1, 60'000);
+           if (!n) return expected_range(1, 60'000);
+           o.fsync_interval = std::chrono::milliseconds(*n);
+           return std::nullopt;
+         }},
+    Flag{"--drop-damaged-log", "SHOAL_DROP_DAMAGED_LOG", "BOOL",
+         "with --data-dir: true starts even when the log is damaged before its tail, dropping everything from the "
+         "damage on (start-up reports what was dropped); false: refuse to start and say where the damage is",
+         [](const Options& o) { return std::string(o.drop_damaged_log ? "true" : "false"); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (v == "true" || v == "1") {
+             o.drop_damaged_log = true;
+           } else if (v == "false" || v == "0") {
+             o.drop_damaged_log = false;
+           } else {
+             return "expected true or false";
+           }
+           return std::nullopt;
+         }},
 };
 
 std::string usage() {

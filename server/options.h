@@ -38,6 +38,17 @@ struct Options {
   // --healthcheck: probe a running server on host:port and exit 0 or 1
   // instead of serving (the Docker HEALTHCHECK; distroless has no curl).
   bool healthcheck = false;
+  // Durable storage: empty keeps everything in memory (the default).
+  std::string data_dir;
+  // always: an answer waits for an fsync covering its change (shared by all
+  // concurrent requests: group commit); interval: written at once, synced
+  // every fsync_interval; never: written, synced by the OS when it likes.
+  // Default always: the point of a data directory is that an acknowledged
+  // write survives a crash of the machine too, and group commit keeps it fast.
+  enum class Fsync { kAlways, kInterval, kNever };
+  Fsync fsync = Fsync::kAlways;
+  std::chrono::milliseconds fsync_interval{100};
+  bool drop_damaged_log = false;  // start even if the log is damaged before its tail
 };
 
 // Options with the machine-dependent defaults filled in.

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -37,7 +38,33 @@ api::DispatcherOptions dispatcher_options(const Options& options) {
   delays.consumer_create = options.kinesis_consumer_delay;
   delays.consumer_remove = options.kinesis_consumer_delay;
   out.kinesis.limits.shard_limit = static_cast<int>(options.kinesis_shard_limit);
+  if (!options.data_dir.empty()) {
+    storage::durability::DurableOptions durable;
+    durable.journal.dir = options.data_dir;
+    durable.journal.fsync = options.fsync == Options::Fsync::kAlways     ? storage::journal::FsyncPolicy::kAlways
+                            : options.fsync == Options::Fsync::kInterval ? storage::journal::FsyncPolicy::kInterval
+                                                                         : storage::journal::FsyncPolicy::kNever;
+    durable.journal.fsync_interval_ms = static_cast<std::uint32_t>(options.fsync_interval.count());
+    durable.journal.drop_damaged = options.drop_damaged_log;
+    // A log that can no longer be written cannot acknowledge anything: stop
+    // rather than leave every write hanging. What was acknowledged is on disk.
+    durable.journal.on_failure = [](const std::string& failure) {
+      std::fprintf(stderr, "shoal: the data log failed, stopping: %s\n", failure.c_str());
+      std::fflush(stderr);
+      std::_Exit(70);
+    };
+    out.durable = std::move(durable);
+  }
   return out;
+}
+
+const char* fsync_name(Options::Fsync f) {
+  switch (f) {
+    case Options::Fsync::kAlways: return "always";
+    case Options::Fsync::kInterval: return "interval";
+    case Options::Fsync::kNever: break;
+  }
+  return "never";
 }
 
 // One io_context thread. Handlers should not throw (sessions catch at their
@@ -85,8 +112,13 @@ int Server::run() {
   }
   const tcp::endpoint bound = listener_->local_endpoint();
   std::string address = bound.address().to_string();
-  std::fprintf(stderr, "shoal %s listening on %s:%u (in memory, %u thread%s)\n", SHOAL_VERSION, address.c_str(),
-               unsigned{bound.port()}, options_.threads, options_.threads == 1 ? "" : "s");
+  if (!options_.data_dir.empty()) {
+    std::fprintf(stderr, "shoal: data dir %s: %s\n", options_.data_dir.c_str(), dispatcher_.recovery_summary().c_str());
+  }
+  const std::string storage =
+      options_.data_dir.empty() ? std::string("in memory") : "data dir " + options_.data_dir + ", fsync " + fsync_name(options_.fsync);
+  std::fprintf(stderr, "shoal %s listening on %s:%u (%s, %u thread%s)\n", SHOAL_VERSION, address.c_str(),
+               unsigned{bound.port()}, storage.c_str(), options_.threads, options_.threads == 1 ? "" : "s");
   std::fflush(stderr);
 
   listener_->start();

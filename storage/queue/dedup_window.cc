@@ -43,6 +43,19 @@ void DedupWindow::remember(std::string_view group, std::string_view dedup_id, bo
   by_expiry_.emplace_back(last_expiry_, std::move(key));
 }
 
+void DedupWindow::for_each(
+    const std::function<void(const std::string& key, const Original&, TimePoint expires)>& fn) const {
+  for (const auto& [key, record] : records_) fn(key, record.original, record.expires);
+}
+
+void DedupWindow::restore(std::string key, Original original, TimePoint expires) {
+  records_.insert_or_assign(key, Record{std::move(original), expires});
+  auto at = std::upper_bound(by_expiry_.begin(), by_expiry_.end(), expires,
+                             [](TimePoint t, const auto& entry) { return t < entry.first; });
+  by_expiry_.emplace(at, expires, std::move(key));
+  last_expiry_ = std::max(last_expiry_, expires);
+}
+
 void DedupWindow::clear() {
   records_.clear();
   by_expiry_.clear();

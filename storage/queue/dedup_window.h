@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ class DedupWindow {
                 TimePoint now);
   void clear();
   std::size_t size() const { return records_.size(); }
+
+  // Snapshot and restore (durability): every live record by its internal key.
+  // restore() takes records in any order and keeps the expiry order intact.
+  void for_each(const std::function<void(const std::string& key, const Original&, TimePoint expires)>& fn) const;
+  void restore(std::string key, Original original, TimePoint expires);
 
  private:
   struct Record {

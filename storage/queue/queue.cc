@@ -133,8 +133,74 @@ struct Queue::State {
 
   // Tie receipt handles to this queue object: a queue deleted and created
   // again under the same name rejects the old queue's handles.
-  const std::uint64_t instance_id = random_u64();
-  const std::uint64_t secret = random_u64();
+  // Set at construction (or restored from a log), then never changed.
+  std::uint64_t instance_id = random_u64();
+  std::uint64_t secret = random_u64();
+
+  // Durability: every change counts one version and is reported to the
+  // observer (if any) while the mutex is held.
+  QueueObserver* observer = nullptr;
+  std::uint64_t durable_id = 0;
+  std::uint64_t version = 0;
+  std::vector<MessagesReceived::Delivery> delivered;  // by the current take()
+  std::vector<std::uint64_t> rescheduled;               // by the current take() (attempt replays)
+
+  template <typename Change>
+  void note(Change change) {
+    ++version;
+    if (observer == nullptr) return;
+    change.queue = durable_id;
+    change.version = version;
+    observer->on_change(change);
+  }
+
+  // Adds a message sent at `now` that becomes visible at visible_at.
+  void insert(std::uint64_t seq, std::shared_ptr<const StoredMessage> message, TimePoint now,
+              TimePoint visible_at) {
+    next_seq = std::max(next_seq, seq + 1);
+    auto [it, inserted] = messages.try_emplace(seq);
+    Entry& e = it->second;
+    e.message = std::move(message);
+    // A clock stepping back must not break the deque's order; such a message
+    // is then kept slightly longer than its retention.
+    born_last = std::max(born_last, now);
+    born.push_back({born_last, seq});
+    if (visible_at > now) {
+      e.where = Where::kDelayed;
+      e.visible_at = visible_at;
+      ++counts.delayed;
+      timed.push_back({e.visible_at, seq, e.epoch});
+      std::push_heap(timed.begin(), timed.end(), later_time);
+      if (fifo) groups.add(e.message->group_id, seq, false);
+    } else {
+      e.where = Where::kVisible;
+      e.visible_at = now;
+      ++counts.visible;
+      if (fifo) {
+        groups.add(e.message->group_id, seq, true);
+      } else {
+        ready.push({seq, e.epoch});
+      }
+    }
+  }
+
+  // Logs what the last take() did: one MessagesReceived for the fresh
+  // deliveries, a VisibilityChanged per message an attempt replay hid again.
+  void note_take(TimePoint now, std::optional<std::chrono::seconds> visibility_timeout) {
+    const auto visibility =
+        std::max(visibility_timeout.value_or(attributes.visibility_timeout), std::chrono::seconds(0));
+    const TimePoint until = now + visibility;
+    if (!delivered.empty()) {
+      MessagesReceived change;
+      change.at = now;
+      change.visible_at = until;
+      if (observer != nullptr) change.deliveries = std::move(delivered);
+      note(std::move(change));
+    }
+    for (std::uint64_t seq : rescheduled) note(VisibilityChanged{0, 0, now, seq, until});
+    delivered.clear();
+    rescheduled.clear();
+  }
 
   std::uint64_t next_seq = 1;
   std::uint64_t receives = 0;  // the receive nonce counter
@@ -326,7 +392,10 @@ struct Queue::State {
     out.reserve(taken.size());
     for (auto& t : taken) {
       Entry& e = messages.at(t.seq);
-      if (visibility.count() > 0) schedule(t.seq, e, now + visibility, Where::kInFlight);
+      if (visibility.count() > 0) {
+        schedule(t.seq, e, now + visibility, Where::kInFlight);
+        rescheduled.push_back(t.seq);
+      }
       t.epoch = e.epoch;
       out.push_back(ReceivedMessage{e.message, encode_receipt_handle({instance_id, t.seq, t.nonce}, secret),
                                     e.receive_count, e.first_receive});
@@ -338,6 +407,7 @@ struct Queue::State {
   ReceivedMessage deliver(std::uint64_t seq, Entry& e, TimePoint now) {
     if (++e.receive_count == 1) e.first_receive = now;
     e.nonce = ++receives;
+    delivered.push_back({seq, e.nonce});
     return ReceivedMessage{e.message, encode_receipt_handle({instance_id, seq, e.nonce}, secret),
                            e.receive_count, e.first_receive};
   }
@@ -364,8 +434,18 @@ void call_all(std::vector<std::function<void()>>& wakes) {
 }  // namespace
 
 Queue::Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
-             const Clock& clock)
-    : key_(std::move(key)), created_(clock.now()), clock_(clock), state_(std::make_unique<State>()) {
+             const Clock& clock, QueueHooks hooks)
+    : key_(std::move(key)),
+      created_(hooks.created.value_or(clock.now())),
+      durable_id_(hooks.id),
+      clock_(clock),
+      state_(std::make_unique<State>()) {
+  state_->observer = hooks.observer;
+  state_->durable_id = hooks.id;
+  if (hooks.instance_and_secret) {
+    state_->instance_id = hooks.instance_and_secret->first;
+    state_->secret = hooks.instance_and_secret->second;
+  }
   state_->fifo = attributes.fifo;
   state_->attributes = std::move(attributes);
   state_->tags = std::move(tags);
@@ -390,6 +470,7 @@ void Queue::set_attributes(QueueAttributes attributes) {
   attributes.fifo = state_->fifo;
   state_->attributes = std::move(attributes);
   state_->last_modified = now;
+  state_->note(QueueAttributesSet{0, 0, now, state_->attributes});
 }
 
 std::map<std::string, std::string> Queue::tags() const {
@@ -400,11 +481,13 @@ std::map<std::string, std::string> Queue::tags() const {
 void Queue::tag(const std::map<std::string, std::string>& tags) {
   std::lock_guard lock(state_->mu);
   for (const auto& [k, v] : tags) state_->tags[k] = v;
+  state_->note(QueueTagsSet{0, 0, state_->tags});
 }
 
 void Queue::untag(const std::vector<std::string>& keys) {
   std::lock_guard lock(state_->mu);
   for (const auto& k : keys) state_->tags.erase(k);
+  state_->note(QueueTagsSet{0, 0, state_->tags});
 }
 
 SendOutcome Queue::send(NewMessage message) {
@@ -445,32 +528,11 @@ SendOutcome Queue::send(NewMessage message) {
       }
     }
     const auto delay = std::max(message.delay.value_or(s.attributes.delay), std::chrono::seconds(0));
-    const std::uint64_t seq = s.next_seq++;
-    auto [it, inserted] = s.messages.try_emplace(seq);
-    Entry& e = it->second;
-    e.message = std::move(stored);
-    // A clock stepping back must not break the deque's order; such a message
-    // is then kept slightly longer than its retention.
-    s.born_last = std::max(s.born_last, now);
-    s.born.push_back({s.born_last, seq});
-    if (delay.count() > 0) {
-      e.where = Where::kDelayed;
-      e.visible_at = now + delay;
-      ++s.counts.delayed;
-      s.timed.push_back({e.visible_at, seq, e.epoch});
-      std::push_heap(s.timed.begin(), s.timed.end(), later_time);
-      if (s.fifo) s.groups.add(e.message->group_id, seq, false);
-    } else {
-      e.where = Where::kVisible;
-      e.visible_at = now;
-      ++s.counts.visible;
-      if (s.fifo) {
-        s.groups.add(e.message->group_id, seq, true);
-      } else {
-        s.ready.push({seq, e.epoch});
-      }
-      if (!s.waiters.empty()) wakes = s.collect_waiters();
-    }
+    const std::uint64_t seq = s.next_seq;
+    const bool per_group = s.fifo && s.attributes.deduplication_scope == "messageGroup";
+    s.note(MessageSent{0, 0, seq, stored, now + delay, per_group});
+    s.insert(seq, std::move(stored), now, now + delay);
+    if (delay.count() <= 0 && !s.waiters.empty()) wakes = s.collect_waiters();
   }
   call_all(wakes);
   return outcome;
@@ -482,7 +544,9 @@ std::vector<ReceivedMessage> Queue::receive(int max_messages,
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
   state_->advance(now);
-  return state_->take(max_messages, visibility_timeout, now, attempt_id);
+  auto out = state_->take(max_messages, visibility_timeout, now, attempt_id);
+  state_->note_take(now, visibility_timeout);
+  return out;
 }
 
 ReceiveOrWait Queue::receive_or_wait(int max_messages,
@@ -494,6 +558,7 @@ ReceiveOrWait Queue::receive_or_wait(int max_messages,
   s.advance(now);
   ReceiveOrWait out;
   out.messages = s.take(max_messages, visibility_timeout, now, attempt_id);
+  s.note_take(now, visibility_timeout);
   if (!out.messages.empty() || s.closed) return out;
   out.waiter_id = s.next_waiter++;
   s.waiters.emplace(out.waiter_id, std::move(wake));
@@ -520,6 +585,7 @@ Status Queue::delete_message(std::string_view receipt_handle) {
       return Status::handle_expired("the message's visibility ended or it was received again");
     }
     // Deleted even when h.nonce is older than the latest receive (see queue.h).
+    s.note(MessageDeleted{0, 0, now, h.seq});
     s.erase(it);
     s.compact();
     // FIFO: deleting a group's head may release the messages behind it.
@@ -551,9 +617,11 @@ Status Queue::change_visibility(std::string_view receipt_handle, std::chrono::se
     // one received since) can still be hidden again, as on AWS.
     if (timeout.count() <= 0) {
       if (e.where == Where::kVisible) return Status::ok();
+      s.note(VisibilityChanged{0, 0, now, h.seq, now});
       s.make_visible(h.seq, e, now);
       if (!s.waiters.empty()) wakes = s.collect_waiters();
     } else {
+      s.note(VisibilityChanged{0, 0, now, h.seq, now + timeout});
       s.schedule(h.seq, e, now + timeout, Where::kInFlight);
     }
     s.compact();
@@ -569,6 +637,7 @@ Status Queue::purge() {
   if (s.last_purge && now < *s.last_purge + kPurgeCooldown) {
     return Status::purge_in_progress("a purge ran within the last 60 seconds");
   }
+  s.note(QueuePurged{0, 0, now});
   s.last_purge = now;
   s.messages.clear();
   s.ready.clear();
@@ -632,6 +701,183 @@ void Queue::close() {
 bool Queue::closed() const {
   std::lock_guard lock(state_->mu);
   return state_->closed;
+}
+
+// ---- durability -----------------------------------------------------------------
+
+namespace {
+
+std::uint64_t parse_sequence_value(const std::string& sequence_number) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 1; i < sequence_number.size(); ++i) value = value * 10 + (sequence_number[i] - '0');
+  return value;
+}
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> Queue::instance_and_secret() const {
+  return {state_->instance_id, state_->secret};
+}
+
+void Queue::set_observer(QueueObserver* observer) {
+  std::lock_guard lock(state_->mu);
+  state_->observer = observer;
+}
+
+void Queue::apply(const QueueChange& change) {
+  std::lock_guard lock(state_->mu);
+  State& s = *state_;
+  // Versioned events already reflected (a snapshot taken after them) are skipped.
+  auto fresh = [&s](std::uint64_t version) {
+    if (version <= s.version) return false;
+    s.version = version;
+    return true;
+  };
+  std::visit(
+      Overloaded{
+          [&](const QueueAttributesSet& c) {
+            if (!fresh(c.version)) return;
+            s.attributes = c.attributes;
+            s.attributes.fifo = s.fifo;
+            s.last_modified = c.at;
+          },
+          [&](const QueueTagsSet& c) {
+            if (fresh(c.version)) s.tags = c.tags;
+          },
+          [&](const MessageSent& c) {
+            if (!fresh(c.version)) return;
+            const TimePoint now = c.message->sent;
+            s.advance(now);
+            if (s.fifo && !c.message->sequence_number.empty()) {
+              s.last_sequence = std::max(s.last_sequence, parse_sequence_value(c.message->sequence_number));
+              if (!c.message->deduplication_id.empty()) {
+                s.dedup.remember(c.message->group_id, c.message->deduplication_id, c.dedup_per_group,
+                                 {c.message->message_id, c.message->sequence_number}, now);
+              }
+            }
+            s.insert(c.seq, c.message, now, c.visible_at);
+          },
+          [&](const MessagesReceived& c) {
+            if (!fresh(c.version)) return;
+            s.advance(c.at);
+            for (const auto& d : c.deliveries) {
+              s.receives = std::max(s.receives, d.nonce);
+              auto it = s.messages.find(d.seq);
+              if (it == s.messages.end()) continue;
+              Entry& e = it->second;
+              if (++e.receive_count == 1) e.first_receive = c.at;
+              e.nonce = d.nonce;
+              if (s.fifo) e.handle_live = true;
+              if (c.visible_at > c.at) s.schedule(d.seq, e, c.visible_at, Where::kInFlight);
+            }
+            s.compact();
+          },
+          [&](const VisibilityChanged& c) {
+            if (!fresh(c.version)) return;
+            s.advance(c.at);
+            auto it = s.messages.find(c.seq);
+            if (it == s.messages.end()) return;
+            if (c.visible_at > c.at) {
+              s.schedule(c.seq, it->second, c.visible_at, Where::kInFlight);
+            } else if (it->second.where != Where::kVisible) {
+              s.make_visible(c.seq, it->second, c.at);
+            }
+            s.compact();
+          },
+          [&](const MessageDeleted& c) {
+            if (!fresh(c.version)) return;
+            if (s.fifo) s.advance(c.at);
+            if (auto it = s.messages.find(c.seq); it != s.messages.end()) s.erase(it);
+            s.compact();
+          },
+          [&](const QueuePurged& c) {
+            if (!fresh(c.version)) return;
+            s.last_purge = c.at;
+            s.messages.clear();
+            s.ready.clear();
+            s.timed.clear();
+            s.groups.clear();
+            s.born.clear();
+            s.counts = {};
+          },
+          [&](const QueueImage& c) {
+            s.version = c.version;
+            s.last_modified = c.last_modified;
+            s.last_purge = c.last_purge;
+            s.attributes = c.attributes;
+            s.fifo = c.attributes.fifo;
+            s.tags = c.tags;
+            s.instance_id = c.instance_id;
+            s.secret = c.secret;
+            s.next_seq = c.next_seq;
+            s.receives = c.receives;
+            s.last_sequence = c.last_sequence;
+          },
+          [&](const MessageImage& c) {
+            if (s.messages.contains(c.seq)) return;
+            s.insert(c.seq, c.message, c.born, c.born);
+            Entry& e = s.messages.at(c.seq);
+            e.first_receive = c.first_receive;
+            e.nonce = c.nonce;
+            e.receive_count = c.receive_count;
+            e.handle_live = c.handle_live;
+            if (c.where == 1) s.schedule(c.seq, e, c.visible_at, Where::kDelayed);
+            if (c.where == 2) s.schedule(c.seq, e, c.visible_at, Where::kInFlight);
+          },
+          [&](const DedupImage& c) {
+            s.dedup.restore(c.key, {c.message_id, c.sequence_number}, c.expires);
+          },
+          [](const auto&) {},  // registry-level changes: QueueRegistry handles them
+      },
+      change);
+}
+
+void Queue::snapshot(const QueueChangeSink& emit) const {
+  std::lock_guard lock(state_->mu);
+  const State& s = *state_;
+  QueueImage image;
+  image.queue = durable_id_;
+  image.version = s.version;
+  image.key = key_;
+  image.created = created_;
+  image.last_modified = s.last_modified;
+  image.last_purge = s.last_purge;
+  image.attributes = s.attributes;
+  image.tags = s.tags;
+  image.instance_id = s.instance_id;
+  image.secret = s.secret;
+  image.next_seq = s.next_seq;
+  image.receives = s.receives;
+  image.last_sequence = s.last_sequence;
+  emit(image);
+  // In send order, so retention's deque is rebuilt in order.
+  for (const Born& b : s.born) {
+    auto it = s.messages.find(b.seq);
+    if (it == s.messages.end() || it->second.message == nullptr) continue;
+    const Entry& e = it->second;
+    MessageImage m;
+    m.queue = durable_id_;
+    m.seq = b.seq;
+    m.message = e.message;
+    m.born = b.sent;
+    m.first_receive = e.first_receive;
+    m.visible_at = e.visible_at;
+    m.nonce = e.nonce;
+    m.receive_count = e.receive_count;
+    m.where = static_cast<std::uint8_t>(e.where);
+    m.handle_live = e.handle_live;
+    emit(m);
+  }
+  s.dedup.for_each([&](const std::string& key, const DedupWindow::Original& original, TimePoint expires) {
+    emit(DedupImage{durable_id_, key, original.message_id, original.sequence_number, expires});
+  });
 }
 
 }  // namespace shoal::storage

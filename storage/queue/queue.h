@@ -22,16 +22,10 @@
 #include "storage/clock.h"
 #include "storage/queue/message.h"
 #include "storage/queue/queue_attributes.h"
+#include "storage/queue/queue_changes.h"
 #include "storage/status.h"
 
 namespace shoal::storage {
-
-struct QueueKey {
-  std::string account;
-  std::string region;
-  std::string name;
-  auto operator<=>(const QueueKey&) const = default;
-};
 
 struct QueueCounts {
   std::int64_t visible = 0;    // ApproximateNumberOfMessages
@@ -55,10 +49,19 @@ struct ReceiveOrWait {
   std::optional<TimePoint> next_change;
 };
 
+// How a queue reports its changes (queue_changes.h) and, when restored from a
+// log, the identity it had: creation time and receipt-handle material.
+struct QueueHooks {
+  QueueObserver* observer = nullptr;
+  std::uint64_t id = 0;  // the registry's durable id
+  std::optional<TimePoint> created;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> instance_and_secret;
+};
+
 class Queue {
  public:
   Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
-        const Clock& clock);
+        const Clock& clock, QueueHooks hooks = {});
   ~Queue();
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
@@ -143,10 +146,23 @@ class Queue {
   void close();
   bool closed() const;
 
+  // ---- durability (QueueRegistry drives these; see queue_changes.h) ----
+  std::uint64_t durable_id() const { return durable_id_; }
+  // Receipt-handle material, for QueueCreated.
+  std::pair<std::uint64_t, std::uint64_t> instance_and_secret() const;
+  // Set before the queue is shared between threads.
+  void set_observer(QueueObserver* observer);
+  // Replays one logged per-queue change or image (QueueImage, MessageImage,
+  // DedupImage); changes whose version the queue already reached are skipped.
+  void apply(const QueueChange& change);
+  // Emits the images recreating this queue, as one consistent cut.
+  void snapshot(const QueueChangeSink& emit) const;
+
  private:
   struct State;
   QueueKey key_;
   TimePoint created_;
+  std::uint64_t durable_id_;
   const Clock& clock_;
   std::unique_ptr<State> state_;
 };

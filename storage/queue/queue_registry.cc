@@ -1,6 +1,8 @@
 #include "storage/queue/queue_registry.h"
 
 #include <mutex>
+#include <tuple>
+#include <variant>
 #include <utility>
 
 namespace shoal::storage {
@@ -13,7 +15,20 @@ QueueRegistry::CreateResult QueueRegistry::create(const QueueKey& key, QueueAttr
   }
   std::unique_lock lock(mutex_);
   auto [it, inserted] = queues_.try_emplace(key);
-  if (inserted) it->second = std::make_shared<Queue>(key, std::move(attributes), std::move(tags), clock_);
+  if (inserted) {
+    const std::uint64_t id = next_id_++;
+    if (observer_ != nullptr) {
+      QueueCreated created{id, key, clock_.now(), attributes, tags, 0, 0};
+      it->second = std::make_shared<Queue>(key, std::move(attributes), std::move(tags), clock_,
+                                           QueueHooks{observer_, id, created.created, std::nullopt});
+      std::tie(created.instance_id, created.secret) = it->second->instance_and_secret();
+      observer_->on_change(created);
+    } else {
+      it->second = std::make_shared<Queue>(key, std::move(attributes), std::move(tags), clock_,
+                                           QueueHooks{nullptr, id, std::nullopt, std::nullopt});
+    }
+    by_id_.emplace(id, it->second);
+  }
   return {it->second, inserted};
 }
 
@@ -31,6 +46,8 @@ Status QueueRegistry::remove(const QueueKey& key) {
     if (it == queues_.end()) return Status::not_found("queue does not exist");
     queue = std::move(it->second);
     queues_.erase(it);
+    by_id_.erase(queue->durable_id());
+    if (observer_ != nullptr) observer_->on_change(QueueDeleted{queue->durable_id()});
   }
   queue->close();  // wakes long polls outside the registry lock
   return Status::ok();
@@ -48,6 +65,86 @@ std::vector<std::shared_ptr<Queue>> QueueRegistry::list(const std::string& accou
     out.push_back(it->second);
   }
   return out;
+}
+
+void QueueRegistry::set_observer(QueueObserver* observer) {
+  std::unique_lock lock(mutex_);
+  observer_ = observer;
+  for (const auto& [id, queue] : by_id_) queue->set_observer(observer);
+}
+
+void QueueRegistry::apply(const QueueChange& change) {
+  auto add = [this](std::uint64_t id, const QueueKey& key, QueueAttributes attributes,
+                    std::map<std::string, std::string> tags, TimePoint created, std::uint64_t instance_id,
+                    std::uint64_t secret) -> std::shared_ptr<Queue> {
+    std::unique_lock lock(mutex_);
+    if (by_id_.count(id)) return nullptr;
+    if (auto it = queues_.find(key); it != queues_.end()) {  // cannot happen in a log this engine wrote
+      by_id_.erase(it->second->durable_id());
+      queues_.erase(it);
+    }
+    auto queue = std::make_shared<Queue>(key, std::move(attributes), std::move(tags), clock_,
+                                         QueueHooks{observer_, id, created, std::pair{instance_id, secret}});
+    queues_.emplace(key, queue);
+    by_id_.emplace(id, queue);
+    next_id_ = std::max(next_id_, id + 1);
+    return queue;
+  };
+  auto queue_of = [this](std::uint64_t id) -> std::shared_ptr<Queue> {
+    std::shared_lock lock(mutex_);
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  };
+  if (const auto* c = std::get_if<QueueCreated>(&change)) {
+    bool stale = false;
+    {
+      std::shared_lock lock(mutex_);
+      stale = c->queue < next_id_;
+    }
+    if (!stale) add(c->queue, c->key, c->attributes, c->tags, c->created, c->instance_id, c->secret);
+  } else if (const auto* d = std::get_if<QueueDeleted>(&change)) {
+    std::shared_ptr<Queue> queue;
+    {
+      std::unique_lock lock(mutex_);
+      const auto it = by_id_.find(d->queue);
+      if (it == by_id_.end()) return;
+      queue = it->second;
+      by_id_.erase(it);
+      queues_.erase(queue->key());
+    }
+    queue->close();
+  } else if (const auto* r = std::get_if<QueueRegistryImage>(&change)) {
+    std::unique_lock lock(mutex_);
+    next_id_ = std::max(next_id_, r->next_queue);
+  } else if (const auto* image = std::get_if<QueueImage>(&change)) {
+    if (auto queue = add(image->queue, image->key, image->attributes, image->tags, image->created,
+                         image->instance_id, image->secret)) {
+      queue->apply(change);
+    }
+  } else {
+    const std::uint64_t id = std::visit([](const auto& per_queue) -> std::uint64_t {
+      if constexpr (requires { per_queue.queue; }) {
+        return per_queue.queue;
+      } else {
+        return 0;
+      }
+    }, change);
+    if (auto queue = queue_of(id)) queue->apply(change);
+  }
+}
+
+void QueueRegistry::snapshot(const QueueChangeSink& emit, const std::function<void()>& between) const {
+  std::vector<std::shared_ptr<Queue>> queues;
+  {
+    std::shared_lock lock(mutex_);
+    emit(QueueRegistryImage{next_id_});
+    for (const auto& [id, queue] : by_id_) queues.push_back(queue);
+  }
+  if (between) between();
+  for (const auto& queue : queues) {
+    queue->snapshot(emit);
+    if (between) between();
+  }
 }
 
 }  // namespace shoal::storage

@@ -3,6 +3,7 @@
 // Thread-safe (a shared mutex guards the map; queues lock themselves).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "storage/clock.h"
 #include "storage/queue/queue.h"
+#include "storage/queue/queue_changes.h"
 #include "storage/status.h"
 
 namespace shoal::storage {
@@ -34,12 +36,28 @@ class QueueRegistry {
   std::vector<std::shared_ptr<Queue>> list(const std::string& account, const std::string& region,
                                            const std::string& prefix) const;
 
+  // ---- durability (queue_changes.h) ----
+  // Reports every change from now on, to this registry's queues too. Call
+  // before the registry is shared between threads (after replay).
+  void set_observer(QueueObserver* observer);
+  // Replays one logged change or snapshot image. Stale ones (a queue created
+  // before the snapshot's next id, a version already reached) are skipped.
+  void apply(const QueueChange& change);
+  // Emits images recreating every queue: a registry image first, then each
+  // queue under its own lock.
+  // `between` (optional) runs after each queue's images, outside every lock:
+  // the place to write out what emit gathered.
+  void snapshot(const QueueChangeSink& emit, const std::function<void()>& between = {}) const;
+
   const Clock& clock() const { return clock_; }
 
  private:
   const Clock& clock_;
   mutable std::shared_mutex mutex_;
   std::map<QueueKey, std::shared_ptr<Queue>> queues_;
+  QueueObserver* observer_ = nullptr;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<Queue>> by_id_;  // same queues as queues_
 };
 
 }  // namespace shoal::storage

@@ -31,6 +31,13 @@ const StoredRecord& Shard::append(TimePoint now, std::string_view partition_key,
 
 void Shard::close(TimePoint at) { closed_ = at; }
 
+void Shard::restore_position(std::uint64_t next_counter, std::int64_t last_arrival_ms,
+                             std::optional<TimePoint> closed) {
+  next_counter_ = next_counter;
+  last_arrival_ms_ = last_arrival_ms;
+  closed_ = closed;
+}
+
 void Shard::trim(TimePoint horizon) {
   const auto h = to_epoch_ms(horizon);
   while (!records_.empty() && records_.front().arrival_ms < h) records_.pop_front();

@@ -56,6 +56,13 @@ class Shard {
   std::size_t seek_counter(std::uint64_t c) const;
   std::size_t seek_arrival(TimePoint t) const;
 
+  // Snapshot restore (durability): the counters and close time a shard had,
+  // then its records, oldest first.
+  TimePoint created() const { return created_; }
+  std::int64_t last_arrival_ms() const { return last_arrival_ms_; }
+  void restore_position(std::uint64_t next_counter, std::int64_t last_arrival_ms, std::optional<TimePoint> closed);
+  void restore_record(StoredRecord record) { records_.push_back(std::move(record)); }
+
   std::string sequence_number(const StoredRecord& r) const;
   std::string sequence_number(std::uint64_t counter, std::int64_t arrival_ms) const;
   ShardInfo info() const;

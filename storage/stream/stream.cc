@@ -1,6 +1,7 @@
 #include "storage/stream/stream.h"
 
 #include <algorithm>
+#include <climits>
 #include <mutex>
 #include <set>
 
@@ -14,23 +15,6 @@ namespace {
 std::int64_t seconds_of(TimePoint t) { return to_epoch_ms(t) / 1000; }
 
 std::string status_text(StreamStatus s) { return std::string(to_string(s)); }
-
-// A reshard decided now and carried out when the update delay ends.
-struct PendingReshard {
-  TimePoint due;
-  std::vector<std::uint32_t> close;
-  struct Child {
-    HashKeyRange range;
-    std::vector<std::uint32_t> parents;
-  };
-  std::vector<Child> children;
-};
-
-struct Consumer {
-  std::string name;
-  TimePoint created;
-  std::optional<TimePoint> deleting_since;
-};
 
 }  // namespace
 
@@ -53,12 +37,30 @@ struct Stream::State {
   std::string key_id;
   std::set<std::string> metrics;
   std::map<std::string, std::string> tags;
-  std::map<std::string, Consumer> consumers;
+  std::map<std::string, StreamConsumer> consumers;
   std::optional<TimePoint> deleting_since;
   TimePoint updating_until{};
   std::optional<PendingReshard> pending;
   int max_record_size_kib = kDefaultMaxRecordSizeKib;
   WarmThroughput warm;
+
+  // Durability: every change counts one version and is reported to the
+  // observer (if any) while the mutex is held.
+  StreamObserver* observer = nullptr;
+  std::uint64_t id = 0;
+  std::uint64_t version = 0;
+
+  void note(StreamOpKind kind, TimePoint at, const std::function<void(StreamOp&)>& fill = {}) {
+    ++version;
+    if (observer == nullptr) return;
+    StreamOp op;
+    op.stream = id;
+    op.version = version;
+    op.at = at;
+    op.kind = kind;
+    if (fill) fill(op);
+    observer->on_change(op);
+  }
 
   StreamStatus status(TimePoint now) const {
     if (deleting_since) return StreamStatus::kDeleting;
@@ -85,7 +87,7 @@ struct Stream::State {
 
   void start_update(TimePoint now) { updating_until = now + delays.update; }
 
-  ConsumerStatus consumer_status(const Consumer& c, TimePoint now) const {
+  ConsumerStatus consumer_status(const StreamConsumer& c, TimePoint now) const {
     if (c.deleting_since) return ConsumerStatus::kDeleting;
     if (delays.consumer_create.count() > 0 && now < c.created + delays.consumer_create) {
       return ConsumerStatus::kCreating;
@@ -93,7 +95,7 @@ struct Stream::State {
     return ConsumerStatus::kActive;
   }
 
-  ConsumerInfo consumer_info(const Consumer& c, TimePoint now) const {
+  ConsumerInfo consumer_info(const StreamConsumer& c, TimePoint now) const {
     return {c.name, consumer_status(c, now), c.created};
   }
 
@@ -192,10 +194,11 @@ struct Stream::State {
     return Status::ok();
   }
 
-  PutRecordOutcome append(const PutRecordInput& r, TimePoint now) {
+  PutRecordOutcome append(const PutRecordInput& r, TimePoint now, RecordsPut* log) {
     const HashKey hash = r.explicit_hash_key ? *r.explicit_hash_key : partition_key_hash(r.partition_key);
     Shard& shard = route(hash);
     const StoredRecord& stored = shard.append(now, r.partition_key, r.data, encryption);
+    if (log != nullptr) log->records.push_back({shard.index(), r.partition_key, r.data});
     return {shard_id_for_index(shard.index()), shard.sequence_number(stored), encryption};
   }
 
@@ -228,16 +231,20 @@ struct Stream::State {
 };
 
 Stream::Stream(StreamKey key, const StreamConfig& config, const StreamDelays& delays,
-               const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock)
+               const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock,
+               StreamHooks hooks)
     : key_(std::move(key)),
-      created_(clock.now()),
-      stream_id_(random_uuid()),
+      created_(hooks.created.value_or(clock.now())),
+      stream_id_(hooks.stream_id ? std::move(*hooks.stream_id) : random_uuid()),
+      durable_id_(hooks.id),
       delays_(delays),
       limits_(limits),
       iterators_(iterators),
       clock_(clock),
       state_(std::make_unique<State>(key_, created_, delays_, limits_)) {
   auto& s = *state_;
+  s.observer = hooks.observer;
+  s.id = durable_id_;
   s.mode = config.mode;
   s.tags = config.tags;
   s.max_record_size_kib = config.max_record_size_kib;
@@ -303,7 +310,12 @@ Result<PutRecordOutcome> Stream::put_record(const PutRecordInput& record) {
   s.refresh(now);
   if (auto st = s.readable(now); !st) return st;
   if (auto st = s.check_record(record, now); !st) return st;
-  return s.append(record, now);
+  ++s.version;
+  if (s.observer == nullptr) return s.append(record, now, nullptr);
+  RecordsPut log{s.id, s.version, now, {}};
+  auto out = s.append(record, now, &log);
+  s.observer->on_change(log);
+  return out;
 }
 
 Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutRecordInput>& records) {
@@ -319,7 +331,15 @@ Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutR
   }
   std::vector<PutRecordOutcome> out;
   out.reserve(records.size());
-  for (const auto& r : records) out.push_back(s.append(r, now));
+  ++s.version;
+  if (s.observer == nullptr) {
+    for (const auto& r : records) out.push_back(s.append(r, now, nullptr));
+    return out;
+  }
+  RecordsPut log{s.id, s.version, now, {}};
+  log.records.reserve(records.size());
+  for (const auto& r : records) out.push_back(s.append(r, now, &log));
+  s.observer->on_change(log);
   return out;
 }
 
@@ -441,6 +461,10 @@ Status Stream::split_shard(std::string_view shard_id, HashKey new_starting_hash_
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.note(StreamOpKind::kSplitShard, now, [&](StreamOp& op) {
+    op.text = shard_id;
+    op.hash_key = new_starting_hash_key;
+  });
   return Status::ok();
 }
 
@@ -473,6 +497,10 @@ Status Stream::merge_shards(std::string_view shard_id, std::string_view adjacent
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.note(StreamOpKind::kMergeShards, now, [&](StreamOp& op) {
+    op.text = shard_id;
+    op.text2 = adjacent_shard_id;
+  });
   return Status::ok();
 }
 
@@ -505,6 +533,7 @@ Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_o
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.note(StreamOpKind::kUpdateShardCount, now, [&](StreamOp& op) { op.number = target; });
   return UpdateShardCountOutcome{open, target};
 }
 
@@ -525,6 +554,7 @@ Status Stream::increase_retention(int hours) {
   }
   s.retention_hours = hours;
   s.start_update(now);
+  s.note(StreamOpKind::kIncreaseRetention, now, [&](StreamOp& op) { op.number = hours; });
   return Status::ok();
 }
 
@@ -546,6 +576,7 @@ Status Stream::decrease_retention(int hours) {
   s.retention_hours = hours;
   s.start_update(now);
   s.refresh(now);
+  s.note(StreamOpKind::kDecreaseRetention, now, [&](StreamOp& op) { op.number = hours; });
   return Status::ok();
 }
 
@@ -567,6 +598,7 @@ Status Stream::update_max_record_size(int kib) {
   if (auto st = s.changeable(now); !st) return st;
   s.max_record_size_kib = kib;
   s.start_update(now);
+  s.note(StreamOpKind::kUpdateMaxRecordSize, now, [&](StreamOp& op) { op.number = kib; });
   return Status::ok();
 }
 
@@ -579,6 +611,7 @@ Status Stream::update_stream_mode(StreamMode mode) {
   if (s.mode == mode) return Status::ok();
   s.mode = mode;
   s.start_update(now);
+  s.note(StreamOpKind::kUpdateStreamMode, now, [&](StreamOp& op) { op.number = static_cast<int>(mode); });
   return Status::ok();
 }
 
@@ -591,6 +624,7 @@ Status Stream::start_encryption(std::string key_id) {
   s.encryption = EncryptionType::kKms;
   s.key_id = std::move(key_id);
   s.start_update(now);
+  s.note(StreamOpKind::kStartEncryption, now, [&](StreamOp& op) { op.text = s.key_id; });
   return Status::ok();
 }
 
@@ -603,6 +637,7 @@ Status Stream::stop_encryption() {
   s.encryption = EncryptionType::kNone;
   s.key_id.clear();
   s.start_update(now);
+  s.note(StreamOpKind::kStopEncryption, now);
   return Status::ok();
 }
 
@@ -610,14 +645,18 @@ Result<MonitoringChange> Stream::enable_monitoring(const std::vector<std::string
   const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   state_->refresh(now);
-  return state_->change_metrics(metrics, true, now);
+  auto out = state_->change_metrics(metrics, true, now);
+  if (out) state_->note(StreamOpKind::kEnableMonitoring, now, [&](StreamOp& op) { op.names = metrics; });
+  return out;
 }
 
 Result<MonitoringChange> Stream::disable_monitoring(const std::vector<std::string>& metrics) {
   const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   state_->refresh(now);
-  return state_->change_metrics(metrics, false, now);
+  auto out = state_->change_metrics(metrics, false, now);
+  if (out) state_->note(StreamOpKind::kDisableMonitoring, now, [&](StreamOp& op) { op.names = metrics; });
+  return out;
 }
 
 Result<WarmThroughput> Stream::update_warm_throughput(int mibps) {
@@ -630,6 +669,7 @@ Result<WarmThroughput> Stream::update_warm_throughput(int mibps) {
   s.warm.target_mibps = mibps;
   s.start_update(now);
   s.refresh(now);
+  s.note(StreamOpKind::kUpdateWarmThroughput, now, [&](StreamOp& op) { op.number = mibps; });
   return s.warm;
 }
 
@@ -639,6 +679,7 @@ std::map<std::string, std::string> Stream::tags() const {
 }
 
 Status Stream::add_tags(const std::map<std::string, std::string>& tags) {
+  const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   std::size_t count = s.tags.size();
@@ -648,12 +689,15 @@ Status Stream::add_tags(const std::map<std::string, std::string>& tags) {
                                     std::to_string(limits_.max_tags));
   }
   for (const auto& [k, v] : tags) s.tags[k] = v;
+  s.note(StreamOpKind::kAddTags, now, [&](StreamOp& op) { op.tags = tags; });
   return Status::ok();
 }
 
 void Stream::remove_tags(const std::vector<std::string>& keys) {
+  const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   for (const auto& k : keys) state_->tags.erase(k);
+  state_->note(StreamOpKind::kRemoveTags, now, [&](StreamOp& op) { op.names = keys; });
 }
 
 Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
@@ -670,7 +714,8 @@ Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
     return Status::limit_exceeded("stream has " + std::to_string(s.consumers.size()) + " consumers, limit " +
                                   std::to_string(limits_.max_consumers));
   }
-  const auto& c = s.consumers[name] = Consumer{name, now, std::nullopt};
+  const auto& c = s.consumers[name] = StreamConsumer{name, now, std::nullopt};
+  s.note(StreamOpKind::kRegisterConsumer, now, [&](StreamOp& op) { op.text = name; });
   return s.consumer_info(c, now);
 }
 
@@ -683,6 +728,7 @@ Status Stream::deregister_consumer(const std::string& name) {
   if (it == s.consumers.end()) return Status::not_found("consumer " + name + " not found");
   if (!it->second.deleting_since) it->second.deleting_since = now;
   s.refresh(now);
+  s.note(StreamOpKind::kDeregisterConsumer, now, [&](StreamOp& op) { op.text = name; });
   return Status::ok();
 }
 
@@ -719,6 +765,7 @@ Status Stream::begin_delete(bool enforce_consumer_deletion) {
   s.consumers.clear();
   s.pending.reset();
   s.deleting_since = now;
+  s.note(StreamOpKind::kBeginDelete, now, [&](StreamOp& op) { op.number = enforce_consumer_deletion ? 1 : 0; });
   return Status::ok();
 }
 
@@ -726,6 +773,159 @@ bool Stream::gone() const {
   std::lock_guard lock(state_->mutex);
   const auto& s = *state_;
   return s.deleting_since && clock_.now() >= *s.deleting_since + delays_.remove;
+}
+
+}  // namespace shoal::storage
+
+// ---- durability -----------------------------------------------------------------
+
+namespace shoal::storage {
+
+void Stream::set_observer(StreamObserver* observer) {
+  std::lock_guard lock(state_->mutex);
+  state_->observer = observer;
+}
+
+void Stream::apply(const RecordsPut& change) {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  if (change.version <= s.version) return;
+  s.version = change.version;
+  s.refresh(change.at);
+  for (const auto& r : change.records) {
+    const auto it = s.shards.find(r.shard);
+    if (it == s.shards.end()) continue;  // cannot happen in a log this engine wrote
+    it->second.append(change.at, r.partition_key, r.data, s.encryption);
+  }
+}
+
+void Stream::apply(const StreamOp& op) {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (op.version <= state_->version) return;
+  }
+  // Limits were checked when the change was made; they do not apply again.
+  switch (op.kind) {
+    case StreamOpKind::kSplitShard: {
+      (void)split_shard(op.text, op.hash_key, INT_MAX);
+      break;
+    }
+    case StreamOpKind::kMergeShards: (void)merge_shards(op.text, op.text2); break;
+    case StreamOpKind::kUpdateShardCount: (void)update_shard_count(static_cast<int>(op.number), INT_MAX); break;
+    case StreamOpKind::kIncreaseRetention: (void)increase_retention(static_cast<int>(op.number)); break;
+    case StreamOpKind::kDecreaseRetention: (void)decrease_retention(static_cast<int>(op.number)); break;
+    case StreamOpKind::kUpdateMaxRecordSize: (void)update_max_record_size(static_cast<int>(op.number)); break;
+    case StreamOpKind::kUpdateStreamMode: (void)update_stream_mode(static_cast<StreamMode>(op.number)); break;
+    case StreamOpKind::kStartEncryption: (void)start_encryption(op.text); break;
+    case StreamOpKind::kStopEncryption: (void)stop_encryption(); break;
+    case StreamOpKind::kEnableMonitoring: (void)enable_monitoring(op.names); break;
+    case StreamOpKind::kDisableMonitoring: (void)disable_monitoring(op.names); break;
+    case StreamOpKind::kUpdateWarmThroughput: (void)update_warm_throughput(static_cast<int>(op.number)); break;
+    case StreamOpKind::kAddTags: (void)add_tags(op.tags); break;
+    case StreamOpKind::kRemoveTags: remove_tags(op.names); break;
+    case StreamOpKind::kRegisterConsumer: (void)register_consumer(op.text); break;
+    case StreamOpKind::kDeregisterConsumer: (void)deregister_consumer(op.text); break;
+    case StreamOpKind::kBeginDelete: (void)begin_delete(op.number != 0); break;
+  }
+  std::lock_guard lock(state_->mutex);
+  state_->version = op.version;
+}
+
+void Stream::restore(const StreamImage& image) {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.version = image.version;
+  s.shards.clear();
+  s.mode = image.mode;
+  s.retention_hours = image.retention_hours;
+  s.encryption = image.encryption;
+  s.key_id = image.key_id;
+  s.metrics = {image.metrics.begin(), image.metrics.end()};
+  s.tags = image.tags;
+  s.consumers.clear();
+  for (const auto& c : image.consumers) s.consumers[c.name] = c;
+  s.deleting_since = image.deleting_since;
+  s.updating_until = image.updating_until;
+  s.pending = image.pending;
+  s.next_shard_index = image.next_shard_index;
+  s.max_record_size_kib = image.max_record_size_kib;
+  s.warm = image.warm;
+  s.rebuild_open();
+}
+
+void Stream::restore(const ShardImage& image) {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  auto [it, inserted] = s.shards.try_emplace(image.index, image.index, image.range, image.created,
+                                             image.seq_created_seconds, image.parents);
+  it->second.restore_position(image.next_counter, image.last_arrival_ms, image.closed);
+  s.rebuild_open();
+}
+
+void Stream::restore(const ShardRecordsImage& image) {
+  std::lock_guard lock(state_->mutex);
+  const auto it = state_->shards.find(image.shard);
+  if (it == state_->shards.end()) return;
+  for (const auto& r : image.records) {
+    StoredRecord stored;
+    stored.counter = r.counter;
+    stored.arrival_ms = r.arrival_ms;
+    stored.key_size = static_cast<std::uint32_t>(r.partition_key.size());
+    stored.encryption = r.encryption;
+    stored.bytes.reserve(r.partition_key.size() + r.data.size());
+    stored.bytes.append(r.partition_key).append(r.data);
+    it->second.restore_record(std::move(stored));
+  }
+}
+
+void Stream::snapshot(const StreamChangeSink& emit, std::size_t chunk_bytes) const {
+  std::lock_guard lock(state_->mutex);
+  const auto& s = *state_;
+  StreamImage image;
+  image.stream = durable_id_;
+  image.version = s.version;
+  image.key = key_;
+  image.created = created_;
+  image.stream_id = stream_id_;
+  image.mode = s.mode;
+  image.retention_hours = s.retention_hours;
+  image.encryption = s.encryption;
+  image.key_id = s.key_id;
+  image.metrics.assign(s.metrics.begin(), s.metrics.end());
+  image.tags = s.tags;
+  for (const auto& [name, c] : s.consumers) image.consumers.push_back(c);
+  image.deleting_since = s.deleting_since;
+  image.updating_until = s.updating_until;
+  image.pending = s.pending;
+  image.next_shard_index = s.next_shard_index;
+  image.max_record_size_kib = s.max_record_size_kib;
+  image.warm = s.warm;
+  emit(image);
+  for (const auto& [index, shard] : s.shards) {
+    ShardImage si;
+    si.stream = durable_id_;
+    si.index = index;
+    si.range = shard.range();
+    si.created = shard.created();
+    si.seq_created_seconds = shard.seq_created_seconds();
+    si.parents = shard.parents();
+    si.closed = shard.closed();
+    si.next_counter = shard.next_counter();
+    si.last_arrival_ms = shard.last_arrival_ms();
+    emit(si);
+    ShardRecordsImage run{durable_id_, index, {}};
+    std::size_t bytes = 0;
+    for (const auto& r : shard.records()) {
+      run.records.push_back({r.counter, r.arrival_ms, r.encryption, r.partition_key(), r.data()});
+      bytes += r.bytes.size() + 24;
+      if (bytes >= chunk_bytes) {
+        emit(run);
+        run.records.clear();
+        bytes = 0;
+      }
+    }
+    if (!run.records.empty()) emit(run);
+  }
 }
 
 }  // namespace shoal::storage

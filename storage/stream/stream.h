@@ -22,15 +22,26 @@
 #include "storage/status.h"
 #include "storage/stream/result.h"
 #include "storage/stream/shard_iterator.h"
+#include "storage/stream/stream_changes.h"
 #include "storage/stream/stream_types.h"
 
 namespace shoal::storage {
+
+// How a stream reports its changes (stream_changes.h) and, when restored from
+// a log, the identity it had: its creation time and StreamId.
+struct StreamHooks {
+  StreamObserver* observer = nullptr;
+  std::uint64_t id = 0;  // the registry's durable id
+  std::optional<TimePoint> created;
+  std::optional<std::string> stream_id;
+};
 
 class Stream {
  public:
   // shard_count / mode come from config; the caller checked account limits.
   Stream(StreamKey key, const StreamConfig& config, const StreamDelays& delays,
-         const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock);
+         const StreamLimits& limits, const ShardIteratorCodec& iterators, const Clock& clock,
+         StreamHooks hooks = {});
   ~Stream();
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
@@ -125,11 +136,29 @@ class Stream {
   // DELETING and the remove delay has passed.
   bool gone() const;
 
+  // ---- durability (StreamRegistry drives these; see stream_changes.h) ----
+  std::uint64_t durable_id() const { return durable_id_; }
+  // Set before the stream is shared between threads.
+  void set_observer(StreamObserver* observer);
+  // Replays a logged change; ignored when the stream already reached its
+  // version. StreamOps run their operation again on the registry's clock,
+  // which the replayer sets to op.at.
+  void apply(const RecordsPut& change);
+  void apply(const StreamOp& change);
+  // Snapshot restore: the stream's settings, then each shard, then its records.
+  void restore(const StreamImage& image);
+  void restore(const ShardImage& image);
+  void restore(const ShardRecordsImage& image);
+  // Emits the images that recreate this stream (under its lock, so they are
+  // one consistent cut), records in runs of about chunk_bytes.
+  void snapshot(const StreamChangeSink& emit, std::size_t chunk_bytes = 1 << 20) const;
+
  private:
   struct State;
   StreamKey key_;
   TimePoint created_;
   std::string stream_id_;
+  std::uint64_t durable_id_;
   const StreamDelays& delays_;
   const StreamLimits& limits_;
   const ShardIteratorCodec& iterators_;

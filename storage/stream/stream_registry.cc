@@ -20,6 +20,7 @@ int StreamRegistry::open_shards_locked(const std::string& account, const std::st
 void StreamRegistry::drop_gone_locked() {
   for (auto it = streams_.begin(); it != streams_.end();) {
     if (it->second->gone()) {
+      by_id_.erase(it->second->durable_id());
       it = streams_.erase(it);
     } else {
       ++it;
@@ -51,8 +52,14 @@ Result<std::shared_ptr<Stream>> StreamRegistry::create(const StreamKey& key, con
                                     " reached");
     }
   }
-  auto stream = std::make_shared<Stream>(key, config, options_.delays, options_.limits, iterators_, clock_);
+  const std::uint64_t id = next_id_++;
+  auto stream = std::make_shared<Stream>(key, config, options_.delays, options_.limits, iterators_, clock_,
+                                         StreamHooks{observer_, id, std::nullopt, std::nullopt});
   streams_.emplace(key, stream);
+  by_id_.emplace(id, stream);
+  if (observer_ != nullptr) {
+    observer_->on_change(StreamCreated{id, key, stream->created(), stream->stream_id(), config});
+  }
   return stream;
 }
 
@@ -148,6 +155,7 @@ AccountLimits StreamRegistry::limits(const std::string& account, const std::stri
 
 void StreamRegistry::put_resource_policy(const std::string& arn, std::string policy) {
   std::unique_lock lock(mutex_);
+  if (observer_ != nullptr) observer_->on_change(ResourcePolicySet{arn, policy});
   policies_[arn] = std::move(policy);
 }
 
@@ -161,6 +169,7 @@ std::optional<std::string> StreamRegistry::resource_policy(const std::string& ar
 Status StreamRegistry::delete_resource_policy(const std::string& arn) {
   std::unique_lock lock(mutex_);
   if (policies_.erase(arn) == 0) return Status::not_found("no resource policy for " + arn);
+  if (observer_ != nullptr) observer_->on_change(ResourcePolicySet{arn, std::nullopt});
   return Status::ok();
 }
 
@@ -172,7 +181,116 @@ AccountSettings StreamRegistry::account_settings(const std::string& account) con
 
 void StreamRegistry::set_account_settings(const std::string& account, AccountSettings settings) {
   std::unique_lock lock(mutex_);
+  if (observer_ != nullptr) {
+    observer_->on_change(AccountSettingsSet{account, settings.billing_commitment_status, settings.started_at,
+                                            settings.ended_at, settings.earliest_allowed_end_at});
+  }
   settings_[account] = std::move(settings);
+}
+
+void StreamRegistry::set_observer(StreamObserver* observer) {
+  std::unique_lock lock(mutex_);
+  observer_ = observer;
+  for (const auto& [id, stream] : by_id_) stream->set_observer(observer);
+}
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+void StreamRegistry::apply(const StreamChange& change) {
+  auto stream_of = [this](std::uint64_t id) -> std::shared_ptr<Stream> {
+    std::shared_lock lock(mutex_);
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  };
+  auto add = [this](std::uint64_t id, const StreamKey& key, const StreamConfig& config, TimePoint created,
+                    const std::string& stream_id) -> std::shared_ptr<Stream> {
+    std::unique_lock lock(mutex_);
+    drop_gone_locked();
+    if (by_id_.count(id)) return nullptr;
+    if (auto it = streams_.find(key); it != streams_.end()) {  // an older incarnation the log saw deleted
+      by_id_.erase(it->second->durable_id());
+      streams_.erase(it);
+    }
+    auto stream = std::make_shared<Stream>(key, config, options_.delays, options_.limits, iterators_, clock_,
+                                           StreamHooks{observer_, id, created, stream_id});
+    streams_.emplace(key, stream);
+    by_id_.emplace(id, stream);
+    next_id_ = std::max(next_id_, id + 1);
+    return stream;
+  };
+  std::visit(Overloaded{
+                 [&](const StreamCreated& c) {
+                   bool stale = false;
+                   {
+                     std::shared_lock lock(mutex_);
+                     stale = c.stream < next_id_;
+                   }
+                   if (!stale) add(c.stream, c.key, c.config, c.created, c.stream_id);
+                 },
+                 [&](const RecordsPut& c) {
+                   if (auto s = stream_of(c.stream)) s->apply(c);
+                 },
+                 [&](const StreamOp& c) {
+                   if (auto s = stream_of(c.stream)) s->apply(c);
+                 },
+                 [&](const ResourcePolicySet& c) {
+                   std::unique_lock lock(mutex_);
+                   if (c.policy) {
+                     policies_[c.arn] = *c.policy;
+                   } else {
+                     policies_.erase(c.arn);
+                   }
+                 },
+                 [&](const AccountSettingsSet& c) {
+                   std::unique_lock lock(mutex_);
+                   settings_[c.account] =
+                       AccountSettings{c.billing_commitment_status, c.started_at, c.ended_at, c.earliest_allowed_end_at};
+                 },
+                 [&](const StreamRegistryImage& c) {
+                   std::unique_lock lock(mutex_);
+                   next_id_ = std::max(next_id_, c.next_stream);
+                 },
+                 [&](const StreamImage& c) {
+                   StreamConfig config;
+                   config.mode = c.mode;
+                   if (auto s = add(c.stream, c.key, config, c.created, c.stream_id)) s->restore(c);
+                 },
+                 [&](const ShardImage& c) {
+                   if (auto s = stream_of(c.stream)) s->restore(c);
+                 },
+                 [&](const ShardRecordsImage& c) {
+                   if (auto s = stream_of(c.stream)) s->restore(c);
+                 },
+             },
+             change);
+}
+
+void StreamRegistry::snapshot(const StreamChangeSink& emit, const std::function<void()>& between) const {
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    std::shared_lock lock(mutex_);
+    emit(StreamRegistryImage{next_id_});
+    for (const auto& [arn, policy] : policies_) emit(ResourcePolicySet{arn, policy});
+    for (const auto& [account, s] : settings_) {
+      emit(AccountSettingsSet{account, s.billing_commitment_status, s.started_at, s.ended_at,
+                              s.earliest_allowed_end_at});
+    }
+    for (const auto& [id, stream] : by_id_) streams.push_back(stream);
+  }
+  if (between) between();
+  for (const auto& stream : streams) {
+    if (!stream->gone()) stream->snapshot(emit);
+    if (between) between();
+  }
 }
 
 }  // namespace shoal::storage

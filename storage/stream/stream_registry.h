@@ -6,6 +6,7 @@
 // stream); limit-checked changes are serialised so two cannot both pass.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include "storage/stream/result.h"
 #include "storage/stream/shard_iterator.h"
 #include "storage/stream/stream.h"
+#include "storage/stream/stream_changes.h"
 #include "storage/stream/stream_types.h"
 
 namespace shoal::storage {
@@ -88,6 +90,20 @@ class StreamRegistry {
   AccountSettings account_settings(const std::string& account) const;
   void set_account_settings(const std::string& account, AccountSettings settings);
 
+  // ---- durability (stream_changes.h) ----
+  // Reports every change from now on, to this registry's streams too. Call
+  // before the registry is shared between threads (after replay).
+  void set_observer(StreamObserver* observer);
+  // Replays one logged change or snapshot image. Stale ones (a stream created
+  // before the snapshot's next id, a version already reached) are skipped.
+  // StreamOps run on clock(): the replayer sets it to the op's time.
+  void apply(const StreamChange& change);
+  // Emits images recreating every stream and registry value: a registry
+  // image first, then each stream under its own lock.
+  // `between` (optional) runs after each stream's images, outside every lock:
+  // the place to write out what emit gathered.
+  void snapshot(const StreamChangeSink& emit, const std::function<void()>& between = {}) const;
+
   const ShardIteratorCodec& iterator_codec() const { return iterators_; }
   const StreamRegistryOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
@@ -106,6 +122,9 @@ class StreamRegistry {
   std::map<StreamKey, std::shared_ptr<Stream>> streams_;
   std::map<std::string, std::string> policies_;
   std::map<std::string, AccountSettings> settings_;
+  StreamObserver* observer_ = nullptr;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<Stream>> by_id_;  // same streams as streams_
 };
 
 }  // namespace shoal::storage
