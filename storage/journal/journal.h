@@ -24,6 +24,16 @@
 //   snapshot, so replay applies them on top of it and must treat them as
 //   idempotent. A crash at any moment leaves either the old segments or the
 //   complete snapshot in force, never neither.
+//   For that, a change must be applied to the state the snapshot reads before
+//   (or under the same lock as) the append of its record.
+// - Lsn: 1 is the first record appended after open(), then one more per
+//   record; 0 precedes every record (always durable). Positions restart with
+//   every open(); they are not stored.
+// - An I/O error while writing is final: failure() says what failed,
+//   Options::on_failure hears it once, wait_durable() returns, and no later
+//   record becomes durable (their on_durable callbacks never run).
+// - Destruction writes and fsyncs every record appended before it (all
+//   policies), then stops the writer thread. No call may race with it.
 // - The file layer is injectable (journal_files.h) so tests can drop unsynced
 //   bytes and flip bytes on "disk".
 #pragma once
@@ -51,6 +61,8 @@ struct Options {
   std::uint64_t segment_bytes = 64ull * 1024 * 1024;    // roll to a new segment past this
   bool drop_damaged = false;                            // start anyway, dropping damage
   FileSystem* files = nullptr;                          // nullptr: the real file system
+  // Called once, on the writer thread, when writing or syncing fails.
+  std::function<void(const std::string& failure)> on_failure;
 };
 
 struct Recovery {
@@ -81,6 +93,8 @@ class Journal {
   // the numbers a compaction trigger looks at.
   virtual std::uint64_t total_bytes() const = 0;
   virtual std::uint64_t bytes_since_compaction() const = 0;
+  // Empty while healthy; else the I/O error that stopped the log.
+  virtual std::string failure() const { return {}; }
 };
 
 }  // namespace shoal::storage::journal
