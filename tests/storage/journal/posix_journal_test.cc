@@ -21,7 +21,8 @@ namespace {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "shoal-journal-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "shoal-journal-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
@@ -89,7 +90,8 @@ TEST_CASE("on disk: records survive a restart, a torn tail is truncated, damage 
   {
     Opened o = open_journal(options);
     REQUIRE_MESSAGE(o.journal, o.error);
-    for (int i = 0; i < 3; ++i) o.journal->wait_durable(o.journal->append("on disk " + std::to_string(i)));
+    for (int i = 0; i < 3; ++i)
+      o.journal->wait_durable(o.journal->append("on disk " + std::to_string(i)));
   }
   const auto segment = options.dir / "segment-00000000000000000001.log";
   const auto full = std::filesystem::file_size(segment);
@@ -110,7 +112,8 @@ TEST_CASE("on disk: records survive a restart, a torn tail is truncated, damage 
   }
   Opened refused = open_journal(options);
   CHECK_FALSE(refused.journal);
-  CHECK(refused.error.find(segment.string() + " at offset 8 (checksum mismatch)") != std::string::npos);
+  CHECK(refused.error.find(segment.string() + " at offset 8 (checksum mismatch)") !=
+        std::string::npos);
 }
 
 TEST_CASE("on disk: compaction leaves one snapshot and the segment after it") {
@@ -122,14 +125,17 @@ TEST_CASE("on disk: compaction leaves one snapshot and the segment after it") {
     Opened o = open_journal(options);
     REQUIRE_MESSAGE(o.journal, o.error);
     for (int i = 0; i < 500; ++i) {
-      o.journal->wait_durable(model.change(*o.journal, "set k" + std::to_string(i % 7) + " " + std::to_string(i)));
+      o.journal->wait_durable(
+          model.change(*o.journal, "set k" + std::to_string(i % 7) + " " + std::to_string(i)));
     }
     std::string error;
-    REQUIRE_MESSAGE(o.journal->compact([&](const Journal::Emit& e) { model.snapshot(e); }, &error), error);
+    REQUIRE_MESSAGE(o.journal->compact([&](const Journal::Emit& e) { model.snapshot(e); }, &error),
+                    error);
     model.change(*o.journal, "set last one");
   }
   int files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(options.dir)) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(options.dir))
+    ++files;
   CHECK(files == 2);
   Opened o = open_journal(options);
   REQUIRE_MESSAGE(o.journal, o.error);
