@@ -42,8 +42,8 @@ std::uint64_t load_le64(const unsigned char* p) {
 
 #ifdef SHOAL_CRC32C_SSE42
 __attribute__((target("sse4.2"))) std::uint32_t extend_sse42(std::uint32_t crc,
-                                                              const unsigned char* p,
-                                                              std::size_t n) {
+                                                             const unsigned char* p,
+                                                             std::size_t n) {
   std::uint64_t c = ~crc;
   while (n >= 8) {
     c = _mm_crc32_u64(c, load_le64(p));
@@ -72,8 +72,8 @@ std::uint32_t crc32c_extend_portable(std::uint32_t crc, const void* data, std::s
   while (size >= 8) {
     const std::uint64_t v = load_le64(p) ^ c;
     c = kTables[7][v & 0xFF] ^ kTables[6][(v >> 8) & 0xFF] ^ kTables[5][(v >> 16) & 0xFF] ^
-        kTables[4][(v >> 24) & 0xFF] ^ kTables[3][(v >> 32) & 0xFF] ^
-        kTables[2][(v >> 40) & 0xFF] ^ kTables[1][(v >> 48) & 0xFF] ^ kTables[0][v >> 56];
+        kTables[4][(v >> 24) & 0xFF] ^ kTables[3][(v >> 32) & 0xFF] ^ kTables[2][(v >> 40) & 0xFF] ^
+        kTables[1][(v >> 48) & 0xFF] ^ kTables[0][v >> 56];
     p += 8;
     size -= 8;
   }

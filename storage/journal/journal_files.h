@@ -41,7 +41,7 @@ class IoStatus {
 template <typename T>
 class IoResult {
  public:
-  IoResult(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
+  IoResult(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
   IoResult(IoStatus status) : status_(std::move(status)) {}  // NOLINT: must not be ok()
   bool is_ok() const { return value_.has_value(); }
   explicit operator bool() const { return is_ok(); }
@@ -68,7 +68,7 @@ class FileSystem {
   using Path = std::filesystem::path;
   virtual ~FileSystem() = default;
 
-  virtual IoStatus create_dir(const Path& dir) = 0;  // ok if it exists
+  virtual IoStatus create_dir(const Path& dir) = 0;                      // ok if it exists
   virtual IoResult<std::vector<std::string>> list(const Path& dir) = 0;  // names, unsorted
   virtual IoResult<std::string> read(const Path& file) = 0;
   // Opens `file` for appending, creating it if missing; truncate empties it.

@@ -259,8 +259,7 @@ bool JournalImpl::write_snapshot(std::uint64_t number,
   const auto final_path = options_.dir / file_name(FileKind::kSnapshot, number);
   auto opened = files_.open_writable(temp, true);
   if (!opened) {
-    *error = "journal: compaction failed, the old log stays in force: " +
-             opened.status().message();
+    *error = "journal: compaction failed, the old log stays in force: " + opened.status().message();
     return false;
   }
   std::unique_ptr<WritableFile> file = std::move(opened).value();

@@ -43,8 +43,7 @@ class JournalImpl final : public Journal {
   Lsn append(std::string_view record) override;
   void on_durable(Lsn lsn, std::function<void()> done) override;
   void wait_durable(Lsn lsn) override;
-  bool compact(const std::function<void(const Emit& emit)>& snapshot,
-               std::string* error) override;
+  bool compact(const std::function<void(const Emit& emit)>& snapshot, std::string* error) override;
   std::uint64_t total_bytes() const override { return total_bytes_.load(); }
   std::uint64_t bytes_since_compaction() const override { return since_compaction_.load(); }
   std::string failure() const override;
@@ -68,8 +67,7 @@ class JournalImpl final : public Journal {
   IoStatus roll_segment();
   IoStatus sync_segment();
   void fail_locked(const IoStatus& status);  // under mu_
-  bool write_snapshot(std::uint64_t number,
-                      const std::function<void(const Emit& emit)>& snapshot,
+  bool write_snapshot(std::uint64_t number, const std::function<void(const Emit& emit)>& snapshot,
                       std::uint64_t* bytes, std::string* error);
   void drop_obsolete_files(std::uint64_t start);
 

@@ -70,9 +70,15 @@ bool Recoverer::find_files(std::string* error) {
     const auto parsed = parse_file_name(name);
     if (!parsed) continue;
     switch (parsed->kind) {
-      case FileKind::kSegment: segments.emplace(parsed->number, name); break;
-      case FileKind::kSnapshot: snapshots.insert(parsed->number); break;
-      case FileKind::kSnapshotTemp: garbage.push_back(name); break;
+      case FileKind::kSegment:
+        segments.emplace(parsed->number, name);
+        break;
+      case FileKind::kSnapshot:
+        snapshots.insert(parsed->number);
+        break;
+      case FileKind::kSnapshotTemp:
+        garbage.push_back(name);
+        break;
     }
   }
   const std::uint64_t base = snapshots.empty() ? 0 : *snapshots.rbegin();
@@ -90,8 +96,8 @@ bool Recoverer::find_files(std::string* error) {
   for (auto it = segments.lower_bound(base); it != segments.end(); ++it) {
     if (it->first != expected) {
       const std::string missing = file_name(FileKind::kSegment, expected);
-      const std::string message = (options_.dir / missing).string() + " is missing (the log goes on at " +
-                                  it->second + ")";
+      const std::string message =
+          (options_.dir / missing).string() + " is missing (the log goes on at " + it->second + ")";
       if (!options_.drop_damaged) return fail(error, message + "; the log cannot be replayed");
       recovery_.notes.push_back(message + "; replaying only the log before it");
       // Move the rest aside: later replays must not mistake them for the log.
@@ -129,10 +135,9 @@ bool Recoverer::replay_files(std::string* error) {
         if (IoStatus s = files_.truncate(path(f), scan.intact_bytes); !s) {
           return fail(error, s.message());
         }
-        recovery_.notes.push_back("torn final record in " + where + " (" + scan.reason +
-                                  "): truncated " +
-                                  std::to_string(image.size() - scan.intact_bytes) +
-                                  " bytes a crash left half-written");
+        recovery_.notes.push_back(
+            "torn final record in " + where + " (" + scan.reason + "): truncated " +
+            std::to_string(image.size() - scan.intact_bytes) + " bytes a crash left half-written");
         break;
       case ScanResult::End::kDamaged:
         if (!options_.drop_damaged) {
@@ -159,9 +164,8 @@ bool Recoverer::drop_from(std::size_t index, std::uint64_t offset, const std::st
   if (IoStatus s = opened.value()->sync(); !s) return fail(error, s.message());
   if (IoStatus s = files_.truncate(damaged, offset); !s) return fail(error, s.message());
   recovery_.notes.push_back("dropped damaged log in " + damaged.string() + " from offset " +
-                            std::to_string(offset) + ": " +
-                            std::to_string(image.size() - offset) + " bytes (kept in " + kept +
-                            ")");
+                            std::to_string(offset) + ": " + std::to_string(image.size() - offset) +
+                            " bytes (kept in " + kept + ")");
   for (std::size_t i = index + 1; i < live_.size(); ++i) {
     const auto from = path(live_[i]);
     if (IoStatus s = files_.rename(from, from.string() + ".dropped"); !s) {

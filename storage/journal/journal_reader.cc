@@ -31,11 +31,16 @@ Frame check_frame(std::string_view image, std::size_t offset, std::uint32_t* len
 
 const char* describe(Frame f) {
   switch (f) {
-    case Frame::kShortHeader: return "incomplete frame header";
-    case Frame::kTooLong: return "impossible record length";
-    case Frame::kPastEnd: return "record runs past the end of the file";
-    case Frame::kChecksum: return "checksum mismatch";
-    case Frame::kIntact: break;
+    case Frame::kShortHeader:
+      return "incomplete frame header";
+    case Frame::kTooLong:
+      return "impossible record length";
+    case Frame::kPastEnd:
+      return "record runs past the end of the file";
+    case Frame::kChecksum:
+      return "checksum mismatch";
+    case Frame::kIntact:
+      break;
   }
   return "intact";
 }
@@ -71,7 +76,7 @@ ScanResult scan_file(std::string_view image, bool tail_may_tear,
       result.intact_bytes = offset;
       result.reason = describe(f);
       result.end = tail_may_tear && !intact_frame_after(image, offset) ? ScanResult::End::kTorn
-                                                                      : ScanResult::End::kDamaged;
+                                                                       : ScanResult::End::kDamaged;
       return result;
     }
     on_record(image.substr(offset + kFrameHeaderBytes, length));

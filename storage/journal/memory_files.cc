@@ -75,7 +75,8 @@ IoStatus MemoryFileSystem::create_dir(const Path& dir) {
 IoResult<std::vector<std::string>> MemoryFileSystem::list(const Path& dir) {
   std::lock_guard lock(mu_);
   if (changes_left_ == 0) return IoStatus::error("list " + key(dir) + ": power is off");
-  if (dirs_.count(key(dir)) == 0) return IoStatus::error("list " + key(dir) + ": no such directory");
+  if (dirs_.count(key(dir)) == 0)
+    return IoStatus::error("list " + key(dir) + ": no such directory");
   std::vector<std::string> out;
   for (const auto& [path, inode] : entries_) {
     if (parent(path) == key(dir)) out.push_back(Path(path).filename().string());
@@ -150,7 +151,8 @@ void MemoryFileSystem::sync_dir_locked(const std::string& dir) {
 
 IoStatus MemoryFileSystem::sync_dir(const Path& dir) {
   std::lock_guard lock(mu_);
-  if (dirs_.count(key(dir)) == 0) return IoStatus::error("sync " + key(dir) + ": no such directory");
+  if (dirs_.count(key(dir)) == 0)
+    return IoStatus::error("sync " + key(dir) + ": no such directory");
   if (IoStatus s = begin_change("sync " + key(dir)); !s) return s;
   sync_dir_locked(key(dir));
   return IoStatus::ok();

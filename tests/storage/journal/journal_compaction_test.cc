@@ -80,8 +80,9 @@ TEST_CASE("appends keep flowing during compaction and land on top of the snapsho
   for (int t = 0; t < 3; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; !stop.load() || i < 200; ++i) {
-        const Lsn lsn = model.change(*o.journal, "set t" + std::to_string(t) + "-" +
-                                                     std::to_string(i % 50) + " " + std::to_string(i));
+        const Lsn lsn =
+            model.change(*o.journal, "set t" + std::to_string(t) + "-" + std::to_string(i % 50) +
+                                         " " + std::to_string(i));
         if (i % 16 == 0) o.journal->wait_durable(lsn);
         ++during;
       }
@@ -119,7 +120,8 @@ TEST_CASE("a crash at every step of the compaction switch-over leaves the same s
     REQUIRE(o.journal->compact([&](const Journal::Emit& emit) { model.snapshot(emit); }, &error));
     steps = fs.change_count() - before;
   }
-  REQUIRE(steps >= 8);  // roll (open, magic, sync, dir sync), tmp, write, sync, rename, dir sync, ...
+  REQUIRE(steps >=
+          8);  // roll (open, magic, sync, dir sync), tmp, write, sync, rename, dir sync, ...
   for (Keeps keeps : {Keeps::kSyncedOnly, Keeps::kDirectoryChanges}) {
     for (std::uint64_t step = 0; step <= steps; ++step) {
       CAPTURE(step);

@@ -84,7 +84,8 @@ TEST_CASE("group commit: records appended during one fsync all share the next on
   CHECK(open_journal(memory_options(fs)).replayed.size() == 1 + kThreads * kEach);
 }
 
-TEST_CASE("group commit under free-running concurrent appenders syncs far less than once per record") {
+TEST_CASE(
+    "group commit under free-running concurrent appenders syncs far less than once per record") {
   MemoryFileSystem fs;
   // A slow disk: every sync takes a little while, as a real fsync does.
   fs.set_sync_hook([] { std::this_thread::sleep_for(std::chrono::microseconds(300)); });
@@ -102,7 +103,8 @@ TEST_CASE("group commit under free-running concurrent appenders syncs far less t
   CHECK(fs.sync_count() - syncs_before <= kThreads * kEach / 2);
 }
 
-TEST_CASE("on_durable callbacks fire once each, in position order, whatever order they were asked in") {
+TEST_CASE(
+    "on_durable callbacks fire once each, in position order, whatever order they were asked in") {
   MemoryFileSystem fs;
   SyncGate gate(fs);
   Opened o = open_journal(memory_options(fs));
@@ -206,7 +208,8 @@ TEST_CASE("kNever: no fsync while running, but a clean stop syncs everything") {
   CHECK(open_journal(crash_options).replayed.empty());
 }
 
-TEST_CASE("a write failure stops the log: reported once, waiters released, nothing more acknowledged") {
+TEST_CASE(
+    "a write failure stops the log: reported once, waiters released, nothing more acknowledged") {
   MemoryFileSystem fs;
   Options options = memory_options(fs);
   std::atomic<int> failures{0};

@@ -134,7 +134,11 @@ TEST_CASE("a file with a foreign header is damage even when it is the newest seg
 
 TEST_CASE("an impossible length is reported as such") {
   std::string bytes(kFileMagic);
-  bytes.append("\xFF\xFF\xFF\x7F" "abcd" "payload", 15);
+  bytes.append(
+      "\xFF\xFF\xFF\x7F"
+      "abcd"
+      "payload",
+      15);
   ScanResult result;
   read_all(bytes, false, &result);
   CHECK(result.end == ScanResult::End::kDamaged);

@@ -75,8 +75,9 @@ TEST_CASE("a crash mid-write: a cut at every offset of the last record is trunca
     REQUIRE(o.journal);
     CHECK(o.replayed == numbered(2));
     REQUIRE(o.recovery.notes.size() == 1);
-    CHECK(contains(o.recovery.notes, "torn final record in /data/segment-00000000000000000001.log at offset " +
-                                         std::to_string(last_start)));
+    CHECK(contains(o.recovery.notes,
+                   "torn final record in /data/segment-00000000000000000001.log at offset " +
+                       std::to_string(last_start)));
     CHECK(disk.contents(segment_path(1)).size() == last_start);
     o.journal->wait_durable(o.journal->append("after"));
     o.journal.reset();
@@ -120,7 +121,8 @@ TEST_CASE("damage in an older segment is never taken for a torn tail") {
         std::string::npos);
 }
 
-TEST_CASE("drop_damaged starts anyway: cuts at the damage, keeps the cut bytes, drops later files") {
+TEST_CASE(
+    "drop_damaged starts anyway: cuts at the damage, keeps the cut bytes, drops later files") {
   MemoryFileSystem fs;
   Options options = memory_options(fs);
   options.segment_bytes = 40;
