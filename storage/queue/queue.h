@@ -44,6 +44,16 @@ struct SendOutcome {
   std::string sequence_number;  // FIFO only: 20 decimal digits, increasing per queue
 };
 
+// One message as Queue::peek shows it, without receiving it.
+struct PeekedMessage {
+  enum class State { kVisible, kDelayed, kInFlight };
+  std::shared_ptr<const StoredMessage> message;
+  State state = State::kVisible;
+  int receive_count = 0;                     // receives so far
+  std::optional<TimePoint> first_receive;    // nullopt: never received
+  std::optional<TimePoint> visible_at;       // delayed or in flight: when it becomes visible
+};
+
 // The result of Queue::receive_or_wait.
 struct ReceiveOrWait {
   std::vector<ReceivedMessage> messages;
@@ -142,6 +152,11 @@ class Queue {
   // through this object for requests that already hold it.
   void close();
   bool closed() const;
+
+  // Every message in send order with its delivery state; changes nothing
+  // (for the control endpoints: tests look into a queue without receiving).
+  // Applies due transitions first.
+  std::vector<PeekedMessage> peek() const;
 
  private:
   struct State;

@@ -50,4 +50,29 @@ std::vector<std::shared_ptr<Queue>> QueueRegistry::list(const std::string& accou
   return out;
 }
 
+std::vector<std::shared_ptr<Queue>> QueueRegistry::all() const {
+  std::vector<std::shared_ptr<Queue>> out;
+  std::shared_lock lock(mutex_);
+  out.reserve(queues_.size());
+  for (const auto& [key, queue] : queues_) out.push_back(queue);
+  return out;
+}
+
+std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
+  std::vector<std::shared_ptr<Queue>> removed;
+  {
+    std::unique_lock lock(mutex_);
+    for (auto it = queues_.begin(); it != queues_.end();) {
+      if (account && it->first.account != *account) {
+        ++it;
+        continue;
+      }
+      removed.push_back(std::move(it->second));
+      it = queues_.erase(it);
+    }
+  }
+  for (const auto& queue : removed) queue->close();  // outside the lock, as in remove()
+  return removed.size();
+}
+
 }  // namespace shoal::storage

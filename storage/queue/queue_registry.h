@@ -34,6 +34,12 @@ class QueueRegistry {
   std::vector<std::shared_ptr<Queue>> list(const std::string& account, const std::string& region,
                                            const std::string& prefix) const;
 
+  // Every queue of every account and region, by key.
+  std::vector<std::shared_ptr<Queue>> all() const;
+  // Removes and closes every queue (of one account when given), so parked
+  // long polls end; returns how many were removed.
+  std::size_t clear(const std::optional<std::string>& account = std::nullopt);
+
   const Clock& clock() const { return clock_; }
 
  private:

@@ -175,4 +175,37 @@ void StreamRegistry::set_account_settings(const std::string& account, AccountSet
   settings_[account] = std::move(settings);
 }
 
+std::vector<std::shared_ptr<Stream>> StreamRegistry::all() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<Stream>> out;
+  for (const auto& [key, stream] : streams_) {
+    if (!stream->gone()) out.push_back(stream);
+  }
+  return out;
+}
+
+std::size_t StreamRegistry::clear(const std::optional<std::string>& account) {
+  std::lock_guard limit_lock(limit_mutex_);
+  std::unique_lock lock(mutex_);
+  std::size_t dropped = 0;
+  for (auto it = streams_.begin(); it != streams_.end();) {
+    if (account && it->first.account != *account) {
+      ++it;
+      continue;
+    }
+    if (!it->second->gone()) ++dropped;
+    it = streams_.erase(it);
+  }
+  if (!account) {
+    policies_.clear();
+    settings_.clear();
+    return dropped;
+  }
+  settings_.erase(*account);
+  // Policies are keyed by ARN: arn:aws:kinesis:<region>:<account>:...
+  const std::string needle = ":" + *account + ":";
+  std::erase_if(policies_, [&](const auto& entry) { return entry.first.find(needle) != std::string::npos; });
+  return dropped;
+}
+
 }  // namespace shoal::storage

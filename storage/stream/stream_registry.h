@@ -88,6 +88,13 @@ class StreamRegistry {
   AccountSettings account_settings(const std::string& account) const;
   void set_account_settings(const std::string& account, AccountSettings settings);
 
+  // Every stream of every account and region (all statuses but gone).
+  std::vector<std::shared_ptr<Stream>> all() const;
+  // Forgets every stream, resource policy and account setting (of one
+  // account when given) at once, without a DELETING phase; iterators into
+  // them stop working. Returns how many streams were dropped.
+  std::size_t clear(const std::optional<std::string>& account = std::nullopt);
+
   const ShardIteratorCodec& iterator_codec() const { return iterators_; }
   const StreamRegistryOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
