@@ -38,6 +38,8 @@ struct Options {
   // --healthcheck: probe a running server on host:port and exit 0 or 1
   // instead of serving (the Docker HEALTHCHECK; distroless has no curl).
   bool healthcheck = false;
+  // error | warn | info | debug; debug adds one line per request.
+  std::string log_level = "info";
 };
 
 // Options with the machine-dependent defaults filled in.
