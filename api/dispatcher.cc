@@ -25,8 +25,8 @@ namespace {
 constexpr std::string_view kSqsTarget = "AmazonSQS.";
 constexpr std::string_view kKinesisTarget = "Kinesis_20131202.";
 
-ApiResponse render(ActionResult &result, const Codec &codec, std::string_view action, const model::Shape *shape,
-                   const std::string &request_id) {
+ApiResponse render(ActionResult& result, const Codec& codec, std::string_view action, const model::Shape* shape,
+                   const std::string& request_id) {
   if (result.error) return codec.error(*result.error, request_id);
   return codec.action_result(action, std::move(result.output), shape, request_id);
 }
@@ -36,8 +36,8 @@ ApiResponse render(ActionResult &result, const Codec &codec, std::string_view ac
 // ParkedPolls, so a clock change makes it re-check.
 class RenderedPending final : public PendingResponse {
  public:
-  RenderedPending(std::unique_ptr<PendingAction> action, const Codec &codec, std::string_view action_name,
-                  const model::Shape *shape, std::string request_id, ParkedPolls &parked, RequestTrace trace)
+  RenderedPending(std::unique_ptr<PendingAction> action, const Codec& codec, std::string_view action_name,
+                  const model::Shape* shape, std::string request_id, ParkedPolls& parked, RequestTrace trace)
       : action_(std::move(action)),
         codec_(codec),
         action_name_(action_name),
@@ -69,11 +69,11 @@ class RenderedPending final : public PendingResponse {
 
  private:
   std::unique_ptr<PendingAction> action_;
-  const Codec &codec_;
+  const Codec& codec_;
   std::string action_name_;
-  const model::Shape *shape_;
+  const model::Shape* shape_;
   std::string request_id_;
-  ParkedPolls &parked_;
+  ParkedPolls& parked_;
   RequestTrace trace_;
   std::uint64_t parked_id_ = 0;  // calls are serialised by the server
 };
@@ -106,20 +106,20 @@ struct Dispatcher::Impl {
                 std::chrono::steady_clock::now()} {}
 
   // The shared request path once service, action and codec are known.
-  Outcome run(Service &service, std::string_view action, const Codec &codec, const ApiRequest &request,
-              const RequestContext &ctx, RequestTrace trace);
+  Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
+              const RequestContext& ctx, RequestTrace trace);
   // An answer decided before the action could run (bad target, content type).
   Outcome early(ApiResponse response, RequestTrace trace) {
     trace.finish(response.status);
     return answer(std::move(response));
   }
   RequestTrace trace(std::string_view service, std::string_view action, std::chrono::steady_clock::time_point start) {
-    return RequestTrace{&metrics, metrics.slot(service, action), std::string(service), std::string(action), {}, start};
+    return RequestTrace{&metrics, metrics.slot(service, action), {}, start};
   }
 
   DispatcherOptions options;
   storage::ControlledClock controlled_clock;
-  const storage::Clock &clock;
+  const storage::Clock& clock;
   storage::QueueRegistry queues;
   sqs::SqsService sqs;
   storage::StreamRegistry streams;
@@ -130,20 +130,22 @@ struct Dispatcher::Impl {
   control::ControlEngines control;
 };
 
-Outcome Dispatcher::Impl::run(Service &service, std::string_view action, const Codec &codec, const ApiRequest &request,
-                              const RequestContext &ctx, RequestTrace trace) {
+Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
+                              const RequestContext& ctx, RequestTrace trace) {
   if (!codec.accepts_method(request.method)) {
     return early(
         codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."}, ctx.request_id),
         std::move(trace));
   }
   auto parsed = codec.parse_request(request, action, ctx);
-  if (auto *error = std::get_if<AwsError>(&parsed)) return early(codec.error(*error, ctx.request_id), std::move(trace));
-  auto &input = std::get<nlohmann::json>(parsed);
-  trace.resource = resource_of(input);
+  if (auto* error = std::get_if<AwsError>(&parsed)) return early(codec.error(*error, ctx.request_id), std::move(trace));
+  auto& input = std::get<nlohmann::json>(parsed);
+  // The queue or stream name costs a copy: only when a rule or a log line can use it.
+  const auto service_name = metrics.names(trace.slot).first;
+  if (faults.active() || log_enabled(LogLevel::kDebug)) trace.resource = resource_of(input);
 
   Outcome out;
-  auto fault = faults.check(trace.service, action, trace.resource);
+  auto fault = faults.check(service_name, action, trace.resource);
   if (fault.any()) {
     metrics.count_fault();
     out.delay = fault.latency;
@@ -154,15 +156,15 @@ Outcome Dispatcher::Impl::run(Service &service, std::string_view action, const C
     }
     if (fault.error_rule) {
       out.response =
-          codec.error(fault_error(trace.service, *fault.error_rule, trace.resource, ctx.account), ctx.request_id);
+          codec.error(fault_error(service_name, *fault.error_rule, trace.resource, ctx.account), ctx.request_id);
       trace.finish(out.response->status);
       return out;
     }
   }
 
   auto result = service.call(action, input, codec.format(), ctx);
-  const auto *operation = service.model().operation(action);
-  const model::Shape *shape = operation != nullptr ? operation->output : nullptr;
+  const auto* operation = service.model().operation(action);
+  const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
   if (result.pending) {
     out.pending = std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id,
                                                     parked, std::move(trace));
@@ -193,7 +195,7 @@ Outcome Dispatcher::handle(ApiRequest request) {
   std::string_view content_type = request.header("content-type");
 
   if (target.starts_with(kSqsTarget)) {
-    const Codec &codec = json_codec(kSqsJson);
+    const Codec& codec = json_codec(kSqsJson);
     auto action = target.substr(kSqsTarget.size());
     auto trace = impl_->trace("sqs", action, start);
     if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
@@ -208,12 +210,12 @@ Outcome Dispatcher::handle(ApiRequest request) {
 
   // The SQS query protocol: no target, form parameters, XML answers.
   if (target.empty() && is_query_request(request)) {
-    const Codec &codec = sqs_query_codec();
+    const Codec& codec = sqs_query_codec();
     auto action = query_action(request);
-    if (auto *error = std::get_if<AwsError>(&action)) {
+    if (auto* error = std::get_if<AwsError>(&action)) {
       return impl_->early(codec.error(*error, ctx.request_id), impl_->trace("sqs", "unknown", start));
     }
-    const auto &name = std::get<std::string>(action);
+    const auto& name = std::get<std::string>(action);
     return impl_->run(impl_->sqs, name, codec, request, ctx, impl_->trace("sqs", name, start));
   }
 
@@ -223,7 +225,7 @@ Outcome Dispatcher::handle(ApiRequest request) {
     auto media = content_type.substr(0, content_type.find(';'));
     if (media == kCborContentType)
       return impl_->run(impl_->kinesis, action, cbor_codec(), request, ctx, std::move(trace));
-    const Codec &codec = json_codec(kKinesisJson);
+    const Codec& codec = json_codec(kKinesisJson);
     if (media == kKinesisJson.content_type)
       return impl_->run(impl_->kinesis, action, codec, request, ctx, std::move(trace));
     // AWS answers an unsupported content type as an unknown operation, 404.
@@ -240,7 +242,7 @@ Outcome Dispatcher::handle(ApiRequest request) {
   return impl_->early(json_codec(kPlainJson).error(unknown, ctx.request_id), impl_->trace("other", "unknown", start));
 }
 
-ApiResponse Dispatcher::transport_error(int http_status, const std::string &code, const std::string &message) {
+ApiResponse Dispatcher::transport_error(int http_status, const std::string& code, const std::string& message) {
   return json_codec(kPlainJson).error({code, "", http_status, http_status < 500, message}, storage::random_uuid());
 }
 

@@ -24,7 +24,7 @@ struct DispatcherOptions {
   std::string advertised_host;
   // nullptr: a ControlledClock (the wall clock, advanced and frozen through
   // /_shoal/clock); otherwise that clock, which the endpoints do not move.
-  const storage::Clock *clock = nullptr;
+  const storage::Clock* clock = nullptr;
   storage::StreamRegistryOptions kinesis;  // status delays, limits
   std::string version = "dev";             // reported by /_shoal/health
   std::string storage_mode = "memory";
@@ -45,13 +45,13 @@ class Dispatcher {
  public:
   explicit Dispatcher(DispatcherOptions options);
   ~Dispatcher();
-  Dispatcher(const Dispatcher &) = delete;
-  Dispatcher &operator=(const Dispatcher &) = delete;
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
 
   Outcome handle(ApiRequest request);
   // An AWS-shaped error for failures seen before a request could be built
   // (e.g. a body past the size limit: 413). Always carries a request id.
-  ApiResponse transport_error(int http_status, const std::string &code, const std::string &message);
+  ApiResponse transport_error(int http_status, const std::string& code, const std::string& message);
 
  private:
   struct Impl;

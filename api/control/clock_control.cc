@@ -32,14 +32,14 @@ std::string iso8601(storage::TimePoint t) {
   return out;
 }
 
-std::optional<double> parse_number(const std::string &text) {
+std::optional<double> parse_number(const std::string& text) {
   double value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
-nlohmann::json describe(const ControlEngines &e, std::size_t woken) {
+nlohmann::json describe(const ControlEngines& e, std::size_t woken) {
   const auto now = e.clock.now();
   nlohmann::json out = {{"now_ms", storage::to_epoch_ms(now)},
                         {"now", iso8601(now)},
@@ -51,9 +51,9 @@ nlohmann::json describe(const ControlEngines &e, std::size_t woken) {
 
 }  // namespace
 
-ApiResponse clock(const ControlCall &call) {
-  auto &e = call.engines;
-  const auto &id = call.ctx.request_id;
+ApiResponse clock(const ControlCall& call) {
+  auto& e = call.engines;
+  const auto& id = call.ctx.request_id;
   if (call.rest.empty() || call.rest == "/") {
     if (call.request.method != "GET") return control_error(405, "MethodNotAllowed", "Use GET /_shoal/clock.", id);
     return json_response(200, describe(e, 0), id);

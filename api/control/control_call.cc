@@ -3,7 +3,7 @@
 namespace shoal::api::control {
 
 std::optional<std::string> ControlCall::param(std::string_view name) const {
-  if (const std::string *v = find_param(query, name)) return *v;
+  if (const std::string* v = find_param(query, name)) return *v;
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
@@ -22,7 +22,7 @@ std::string ControlCall::region() const {
   return r && !r->empty() ? *r : ctx.region;
 }
 
-ApiResponse json_response(int status, const nlohmann::json &body, const std::string &request_id) {
+ApiResponse json_response(int status, const nlohmann::json& body, const std::string& request_id) {
   ApiResponse r;
   r.status = status;
   r.content_type = "application/json";
@@ -32,7 +32,7 @@ ApiResponse json_response(int status, const nlohmann::json &body, const std::str
   return r;
 }
 
-ApiResponse control_error(int status, std::string_view code, std::string_view message, const std::string &request_id) {
+ApiResponse control_error(int status, std::string_view code, std::string_view message, const std::string& request_id) {
   return json_response(status, {{"error", {{"code", code}, {"message", message}}}}, request_id);
 }
 

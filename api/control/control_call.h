@@ -27,22 +27,22 @@ namespace shoal::api::control {
 
 // Everything the control endpoints act on; owned by the dispatcher.
 struct ControlEngines {
-  storage::QueueRegistry &queues;
-  storage::StreamRegistry &streams;
-  const storage::Clock &clock;           // engine time
-  storage::ControlledClock *controlled;  // nullptr: an injected clock the endpoints must not move
-  FaultRules &faults;
-  Metrics &metrics;
-  ParkedPolls &parked;
+  storage::QueueRegistry& queues;
+  storage::StreamRegistry& streams;
+  const storage::Clock& clock;           // engine time
+  storage::ControlledClock* controlled;  // nullptr: an injected clock the endpoints must not move
+  FaultRules& faults;
+  Metrics& metrics;
+  ParkedPolls& parked;
   std::string version;
   std::string storage_mode;
   std::chrono::steady_clock::time_point started;
 };
 
 struct ControlCall {
-  const ApiRequest &request;
-  const RequestContext &ctx;
-  ControlEngines &engines;
+  const ApiRequest& request;
+  const RequestContext& ctx;
+  ControlEngines& engines;
   FormParams query;       // the query string, decoded
   nlohmann::json body;    // a JSON object body, or an empty object
   std::string_view rest;  // the path after the family's prefix, e.g. "/advance"
@@ -56,18 +56,18 @@ struct ControlCall {
   std::string region() const;
 };
 
-ApiResponse json_response(int status, const nlohmann::json &body, const std::string &request_id);
+ApiResponse json_response(int status, const nlohmann::json& body, const std::string& request_id);
 // {"error": {"code": ..., "message": ...}}
-ApiResponse control_error(int status, std::string_view code, std::string_view message, const std::string &request_id);
+ApiResponse control_error(int status, std::string_view code, std::string_view message, const std::string& request_id);
 
 // The endpoint families (one file each).
-ApiResponse health(const ControlCall &call);                   // health.cc
-ApiResponse reset(const ControlCall &call);                    // reset.cc
-ApiResponse clock(const ControlCall &call);                    // clock_control.cc
-ApiResponse sqs_peek(const ControlCall &call);                 // peek.cc
-ApiResponse kinesis_peek(const ControlCall &call);             // peek.cc
-ApiResponse faults(const ControlCall &call);                   // faults.cc
-ApiResponse metrics(const ControlCall &call);                  // metrics_endpoint.cc
-ApiResponse localstack_sqs_messages(const ControlCall &call);  // sqs_messages.cc
+ApiResponse health(const ControlCall& call);                   // health.cc
+ApiResponse reset(const ControlCall& call);                    // reset.cc
+ApiResponse clock(const ControlCall& call);                    // clock_control.cc
+ApiResponse sqs_peek(const ControlCall& call);                 // peek.cc
+ApiResponse kinesis_peek(const ControlCall& call);             // peek.cc
+ApiResponse faults(const ControlCall& call);                   // faults.cc
+ApiResponse metrics(const ControlCall& call);                  // metrics_endpoint.cc
+ApiResponse localstack_sqs_messages(const ControlCall& call);  // sqs_messages.cc
 
 }  // namespace shoal::api::control

@@ -5,7 +5,7 @@
 namespace shoal::api::control {
 namespace {
 
-using Handler = ApiResponse (*)(const ControlCall &);
+using Handler = ApiResponse (*)(const ControlCall&);
 
 struct Route {
   std::string_view prefix;   // path prefix under /_shoal; the rest goes to the handler
@@ -44,7 +44,7 @@ bool is_control_path(std::string_view path) {
   return under(path, kControlPrefix) || under(path, kLocalStackSqsMessages);
 }
 
-ApiResponse handle_control(const ApiRequest &request, const RequestContext &ctx, ControlEngines &engines) {
+ApiResponse handle_control(const ApiRequest& request, const RequestContext& ctx, ControlEngines& engines) {
   auto query = parse_form(request.query);
   if (!query) return control_error(400, "MalformedQueryString", "The query string has a bad %-escape.", ctx.request_id);
   nlohmann::json body = nlohmann::json::object();
@@ -63,7 +63,7 @@ ApiResponse handle_control(const ApiRequest &request, const RequestContext &ctx,
     return localstack_sqs_messages(call);
   }
   path.remove_prefix(kControlPrefix.size());
-  for (const Route &route : kRoutes) {
+  for (const Route& route : kRoutes) {
     if (!under(path, route.prefix)) continue;
     if (!allows(route.methods, request.method)) {
       return control_error(

@@ -17,6 +17,6 @@ inline constexpr std::string_view kLocalStackSqsMessages = "/_aws/sqs/messages";
 // "/_shoal", "/_shoal/...", "/_aws/sqs/messages" and "/_aws/sqs/messages/...".
 bool is_control_path(std::string_view path);
 
-ApiResponse handle_control(const ApiRequest &request, const RequestContext &ctx, ControlEngines &engines);
+ApiResponse handle_control(const ApiRequest& request, const RequestContext& ctx, ControlEngines& engines);
 
 }  // namespace shoal::api::control

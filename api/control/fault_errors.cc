@@ -31,11 +31,11 @@ constexpr std::array kKnown = {
 
 }  // namespace
 
-AwsError fault_error(std::string_view service, const FaultRule &rule, std::string_view resource,
+AwsError fault_error(std::string_view service, const FaultRule& rule, std::string_view resource,
                      std::string_view account) {
   std::string message = rule.message;
-  const Known *known = nullptr;
-  for (const auto &k : kKnown) {
+  const Known* known = nullptr;
+  for (const auto& k : kKnown) {
     if (k.code == rule.error) known = &k;
   }
   if (message.empty()) {

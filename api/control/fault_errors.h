@@ -10,7 +10,7 @@
 
 namespace shoal::api {
 
-AwsError fault_error(std::string_view service, const FaultRule &rule, std::string_view resource,
+AwsError fault_error(std::string_view service, const FaultRule& rule, std::string_view resource,
                      std::string_view account);
 
 }  // namespace shoal::api

@@ -7,7 +7,7 @@
 namespace shoal::api {
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t &state) {
+std::uint64_t splitmix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -15,9 +15,9 @@ std::uint64_t splitmix64(std::uint64_t &state) {
 }
 
 // A uniform draw in [0, 1).
-double draw(std::uint64_t &state) { return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53; }
+double draw(std::uint64_t& state) { return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53; }
 
-bool matches(const std::string &want, std::string_view have) { return want.empty() || want == have; }
+bool matches(const std::string& want, std::string_view have) { return want.empty() || want == have; }
 
 }  // namespace
 
@@ -37,7 +37,7 @@ std::uint64_t FaultRules::add(FaultRule rule) {
 bool FaultRules::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
   const auto before = rules_.size();
-  std::erase_if(rules_, [&](const Entry &e) { return e.rule.id == id; });
+  std::erase_if(rules_, [&](const Entry& e) { return e.rule.id == id; });
   any_.store(!rules_.empty(), std::memory_order_release);
   return rules_.size() != before;
 }
@@ -54,7 +54,7 @@ std::vector<FaultRule> FaultRules::list() const {
   std::lock_guard lock(mutex_);
   std::vector<FaultRule> out;
   out.reserve(rules_.size());
-  for (const auto &e : rules_) out.push_back(e.rule);
+  for (const auto& e : rules_) out.push_back(e.rule);
   return out;
 }
 
@@ -62,8 +62,8 @@ FaultDecision FaultRules::check(std::string_view service, std::string_view actio
   FaultDecision decision;
   if (!any_.load(std::memory_order_acquire)) return decision;
   std::lock_guard lock(mutex_);
-  for (auto &e : rules_) {
-    FaultRule &r = e.rule;
+  for (auto& e : rules_) {
+    FaultRule& r = e.rule;
     if (!matches(r.service, service) || !matches(r.action, action) || !matches(r.resource, resource)) continue;
     // One error per call: later error rules neither see nor spend it.
     if (decision.error_rule && !r.error.empty()) continue;
@@ -78,7 +78,7 @@ FaultDecision FaultRules::check(std::string_view service, std::string_view actio
     decision.latency += r.latency;
     decision.drop_connection = decision.drop_connection || r.drop_connection;
   }
-  std::erase_if(rules_, [](const Entry &e) { return e.rule.remaining && *e.rule.remaining == 0; });
+  std::erase_if(rules_, [](const Entry& e) { return e.rule.remaining && *e.rule.remaining == 0; });
   any_.store(!rules_.empty(), std::memory_order_release);
   return decision;
 }

@@ -54,6 +54,8 @@ class FaultRules {
   std::size_t clear();
   std::vector<FaultRule> list() const;
 
+  // Whether any rule exists (one atomic load).
+  bool active() const { return any_.load(std::memory_order_acquire); }
   // `resource` is the call's queue or stream name (may be empty).
   FaultDecision check(std::string_view service, std::string_view action, std::string_view resource);
 

@@ -20,14 +20,14 @@ namespace {
 constexpr std::int64_t kMaxLatencyMs = 60'000;
 
 template <typename T>
-std::optional<T> parse_as(const std::string &text) {
+std::optional<T> parse_as(const std::string& text) {
   T value{};
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
-nlohmann::json render(const FaultRule &r) {
+nlohmann::json render(const FaultRule& r) {
   nlohmann::json out = {{"id", r.id},
                         {"service", r.service},
                         {"action", r.action},
@@ -46,7 +46,7 @@ nlohmann::json render(const FaultRule &r) {
 }
 
 // The rule a POST describes, or an error message.
-std::variant<FaultRule, std::string> parse_rule(const ControlCall &call) {
+std::variant<FaultRule, std::string> parse_rule(const ControlCall& call) {
   FaultRule r;
   r.service = call.param("service").value_or("");
   if (!r.service.empty() && r.service != "sqs" && r.service != "kinesis") {
@@ -90,13 +90,13 @@ std::variant<FaultRule, std::string> parse_rule(const ControlCall &call) {
 
 }  // namespace
 
-ApiResponse faults(const ControlCall &call) {
-  auto &rules = call.engines.faults;
-  const auto &id = call.ctx.request_id;
+ApiResponse faults(const ControlCall& call) {
+  auto& rules = call.engines.faults;
+  const auto& id = call.ctx.request_id;
   const std::string_view method = call.request.method;
   if (method == "GET") {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &r : rules.list()) list.push_back(render(r));
+    for (const auto& r : rules.list()) list.push_back(render(r));
     return json_response(200, {{"rules", std::move(list)}}, id);
   }
   if (method == "DELETE") {
@@ -109,10 +109,10 @@ ApiResponse faults(const ControlCall &call) {
   }
   if (!call.rest.empty() && call.rest != "/") return control_error(404, "NotFound", "POST /_shoal/faults", id);
   auto parsed = parse_rule(call);
-  if (auto *message = std::get_if<std::string>(&parsed)) return control_error(400, "InvalidParameter", *message, id);
+  if (auto* message = std::get_if<std::string>(&parsed)) return control_error(400, "InvalidParameter", *message, id);
   auto rule = std::get<FaultRule>(std::move(parsed));
   const auto rule_id = rules.add(rule);
-  for (const auto &r : rules.list()) {
+  for (const auto& r : rules.list()) {
     if (r.id == rule_id) return json_response(200, {{"rule", render(r)}}, id);
   }
   return json_response(200, {{"rule", {{"id", rule_id}}}}, id);

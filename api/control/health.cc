@@ -5,8 +5,8 @@
 
 namespace shoal::api::control {
 
-ApiResponse health(const ControlCall &call) {
-  const auto &e = call.engines;
+ApiResponse health(const ControlCall& call) {
+  const auto& e = call.engines;
   const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - e.started).count();
   nlohmann::json out = {
       {"status", "running"},

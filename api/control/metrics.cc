@@ -32,15 +32,15 @@ std::string prometheus_label(std::string_view value) {
 }
 
 Metrics::Metrics() {
-  for (const auto &[service, model] :
+  for (const auto& [service, model] :
        {std::pair{"sqs", &model::ServiceModel::sqs()}, std::pair{"kinesis", &model::ServiceModel::kinesis()}}) {
-    for (const auto &[name, operation] : model->operations()) add_slot(service, name);
+    for (const auto& [name, operation] : model->operations()) add_slot(service, name);
     add_slot(service, "unknown");
   }
   add_slot("other", "unknown");
 }
 
-std::size_t Metrics::add_slot(const std::string &service, const std::string &action) {
+std::size_t Metrics::add_slot(const std::string& service, const std::string& action) {
   auto slot = std::make_unique<Slot>();
   slot->service = service;
   slot->action = action;
@@ -58,7 +58,7 @@ std::size_t Metrics::slot(std::string_view service, std::string_view action) con
 }
 
 void Metrics::record(std::size_t slot, int http_status, std::chrono::nanoseconds latency) {
-  Slot &s = *slots_[slot];
+  Slot& s = *slots_[slot];
   std::size_t status_index = kStatuses.size();
   for (std::size_t i = 0; i < kStatuses.size(); ++i) {
     if (kStatuses[i] == http_status) {
@@ -86,7 +86,7 @@ std::string Metrics::render() const {
       "# HELP shoal_requests_total AWS API requests answered, by service, "
       "action and HTTP status.\n";
   out += "# TYPE shoal_requests_total counter\n";
-  for (const auto &slot : slots_) {
+  for (const auto& slot : slots_) {
     for (std::size_t i = 0; i < slot->statuses.size(); ++i) {
       const auto n = slot->statuses[i].load(std::memory_order_relaxed);
       if (n == 0) continue;
@@ -100,7 +100,7 @@ std::string Metrics::render() const {
       "in the api layer to its answer "
       "(long polls included).\n";
   out += "# TYPE shoal_request_duration_seconds histogram\n";
-  for (const auto &slot : slots_) {
+  for (const auto& slot : slots_) {
     const auto count = slot->count.load(std::memory_order_relaxed);
     if (count == 0) continue;
     const std::string labels = "service=\"" + slot->service + "\",action=\"" + slot->action + "\"";

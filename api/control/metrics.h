@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shoal::api {
@@ -26,14 +27,18 @@ class Metrics {
   static constexpr std::array<int, 10> kStatuses = {200, 400, 403, 404, 405, 409, 413, 431, 500, 503};
 
   Metrics();
-  Metrics(const Metrics &) = delete;
-  Metrics &operator=(const Metrics &) = delete;
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
 
   // The slot of a service ("sqs", "kinesis") and action; unknown names share
   // the service's "unknown" slot, unknown services the ("other", "unknown")
   // one.
   std::size_t slot(std::string_view service, std::string_view action) const;
   void record(std::size_t slot, int http_status, std::chrono::nanoseconds latency);
+  // The slot's service and action names (stable for the Metrics' lifetime).
+  std::pair<std::string_view, std::string_view> names(std::size_t slot) const {
+    return {slots_[slot]->service, slots_[slot]->action};
+  }
   void count_fault() { faults_.fetch_add(1, std::memory_order_relaxed); }
 
   // shoal_requests_total, shoal_request_duration_seconds and
@@ -49,7 +54,7 @@ class Metrics {
     std::atomic<std::uint64_t> sum_ns{0};
     std::atomic<std::uint64_t> count{0};
   };
-  std::size_t add_slot(const std::string &service, const std::string &action);
+  std::size_t add_slot(const std::string& service, const std::string& action);
 
   std::vector<std::unique_ptr<Slot>> slots_;
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> index_;

@@ -6,15 +6,15 @@
 
 namespace shoal::api::control {
 
-ApiResponse metrics(const ControlCall &call) {
-  const auto &e = call.engines;
+ApiResponse metrics(const ControlCall& call) {
+  const auto& e = call.engines;
   std::string out = e.metrics.render();
 
   out +=
       "# HELP shoal_sqs_messages Messages in a queue by state.\n# TYPE "
       "shoal_sqs_messages gauge\n";
-  for (const auto &queue : e.queues.all()) {
-    const auto &k = queue->key();
+  for (const auto& queue : e.queues.all()) {
+    const auto& k = queue->key();
     const auto counts = queue->counts();
     const std::string labels = "account=\"" + prometheus_label(k.account) + "\",region=\"" +
                                prometheus_label(k.region) + "\",queue=\"" + prometheus_label(k.name) + "\"";
@@ -33,12 +33,12 @@ ApiResponse metrics(const ControlCall &call) {
   std::string shards =
       "# HELP shoal_kinesis_open_shards Open shards of a stream.\n"
       "# TYPE shoal_kinesis_open_shards gauge\n";
-  for (const auto &stream : e.streams.all()) {
-    const auto &k = stream->key();
+  for (const auto& stream : e.streams.all()) {
+    const auto& k = stream->key();
     std::uint64_t n = 0;
     std::uint64_t size = 0;
     int open = 0;
-    for (const auto &p : stream->shard_positions()) {
+    for (const auto& p : stream->shard_positions()) {
       n += p.records;
       size += p.bytes;
       if (p.shard.open()) ++open;

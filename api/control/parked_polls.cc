@@ -21,9 +21,9 @@ std::size_t ParkedPolls::wake_all() {
   {
     std::lock_guard lock(mutex_);
     wakes.reserve(wakers_.size());
-    for (const auto &[id, wake] : wakers_) wakes.push_back(wake);
+    for (const auto& [id, wake] : wakers_) wakes.push_back(wake);
   }
-  for (const auto &wake : wakes) {
+  for (const auto& wake : wakes) {
     if (wake) wake();
   }
   return wakes.size();

@@ -27,8 +27,8 @@ std::string_view state_name(storage::PeekedMessage::State state) {
   return "in_flight";
 }
 
-nlohmann::json render_message(const storage::PeekedMessage &p) {
-  const auto &m = *p.message;
+nlohmann::json render_message(const storage::PeekedMessage& p) {
+  const auto& m = *p.message;
   nlohmann::json out = {{"MessageId", m.message_id},       {"Body", m.body},
                         {"MD5OfBody", m.md5_of_body},      {"State", state_name(p.state)},
                         {"ReceiveCount", p.receive_count}, {"SentTimestamp", storage::to_epoch_ms(m.sent)}};
@@ -39,7 +39,7 @@ nlohmann::json render_message(const storage::PeekedMessage &p) {
   if (!m.sequence_number.empty()) out["SequenceNumber"] = m.sequence_number;
   if (!m.attributes.empty()) {
     nlohmann::json attributes = nlohmann::json::object();
-    for (const auto &[name, a] : m.attributes) {
+    for (const auto& [name, a] : m.attributes) {
       attributes[name] = {{"DataType", a.data_type}};
       if (a.data_type.starts_with("Binary")) {
         attributes[name]["BinaryValueLength"] = a.binary_value.size();
@@ -52,11 +52,11 @@ nlohmann::json render_message(const storage::PeekedMessage &p) {
   return out;
 }
 
-nlohmann::json render_stream(const storage::Stream &stream) {
+nlohmann::json render_stream(const storage::Stream& stream) {
   nlohmann::json shards = nlohmann::json::array();
   std::uint64_t records = 0;
   std::uint64_t bytes = 0;
-  for (const auto &p : stream.shard_positions()) {
+  for (const auto& p : stream.shard_positions()) {
     nlohmann::json s = {{"ShardId", p.shard.shard_id},
                         {"Open", p.shard.open()},
                         {"HashKeyRange",
@@ -81,12 +81,12 @@ nlohmann::json render_stream(const storage::Stream &stream) {
 
 }  // namespace
 
-ApiResponse sqs_peek(const ControlCall &call) {
+ApiResponse sqs_peek(const ControlCall& call) {
   auto found = find_peek_queue(call);
   if (!found.queue) return control_error(found.status, found.code, found.message, call.ctx.request_id);
   const auto counts = found.queue->counts();
   nlohmann::json messages = nlohmann::json::array();
-  for (const auto &p : found.queue->peek()) messages.push_back(render_message(p));
+  for (const auto& p : found.queue->peek()) messages.push_back(render_message(p));
   nlohmann::json out = {
       {"QueueName", found.queue->key().name},
       {"Account", found.queue->key().account},
@@ -96,7 +96,7 @@ ApiResponse sqs_peek(const ControlCall &call) {
   return json_response(200, out, call.ctx.request_id);
 }
 
-ApiResponse kinesis_peek(const ControlCall &call) {
+ApiResponse kinesis_peek(const ControlCall& call) {
   const auto account = call.account();
   const auto region = call.region();
   auto name = call.param("StreamName");
@@ -110,7 +110,7 @@ ApiResponse kinesis_peek(const ControlCall &call) {
     return json_response(200, render_stream(*stream), call.ctx.request_id);
   }
   nlohmann::json streams = nlohmann::json::array();
-  for (const auto &stream : call.engines.streams.list(account, region)) streams.push_back(render_stream(*stream));
+  for (const auto& stream : call.engines.streams.list(account, region)) streams.push_back(render_stream(*stream));
   return json_response(200, {{"Streams", std::move(streams)}}, call.ctx.request_id);
 }
 

@@ -5,7 +5,7 @@
 namespace shoal::api::control {
 namespace {
 
-PeekQueue lookup(const ControlCall &call, const storage::QueueKey &key) {
+PeekQueue lookup(const ControlCall& call, const storage::QueueKey& key) {
   PeekQueue out;
   out.queue = call.engines.queues.find(key);
   if (!out.queue) {
@@ -21,7 +21,7 @@ PeekQueue fail(int status, std::string code, std::string message) {
 
 }  // namespace
 
-PeekQueue find_peek_queue(const ControlCall &call) {
+PeekQueue find_peek_queue(const ControlCall& call) {
   RequestContext ctx = call.ctx;
   ctx.region = call.region();
   ctx.account = call.account();
@@ -36,7 +36,7 @@ PeekQueue find_peek_queue(const ControlCall &call) {
               "and region when not the defaults).");
 }
 
-PeekQueue find_peek_queue(const ControlCall &call, std::string_view region_account_name) {
+PeekQueue find_peek_queue(const ControlCall& call, std::string_view region_account_name) {
   // "/us-east-1/000000000000/name"
   std::string_view rest = region_account_name;
   if (rest.starts_with('/')) rest.remove_prefix(1);

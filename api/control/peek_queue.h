@@ -19,8 +19,8 @@ struct PeekQueue {
   std::string message;
 };
 
-PeekQueue find_peek_queue(const ControlCall &call);
+PeekQueue find_peek_queue(const ControlCall& call);
 // The same for a queue named by the path /<region>/<account>/<name>.
-PeekQueue find_peek_queue(const ControlCall &call, std::string_view region_account_name);
+PeekQueue find_peek_queue(const ControlCall& call, std::string_view region_account_name);
 
 }  // namespace shoal::api::control

@@ -1,7 +1,9 @@
 // RequestTrace: what the dispatcher knows of one AWS request for metrics and
-// the debug log (service, action, queue or stream, start time), and finish(),
-// called once when its answer is known (at once, or when a long poll ends).
-// Thread-safe: Metrics is lock-free and log lines are written whole.
+// the debug log (its Metrics slot, which names service and action; the queue
+// or stream; start time), and finish(), called once when its answer is known
+// (at once, or when a long poll ends). Cheap to build: no allocation unless a
+// resource name is kept. Thread-safe: Metrics is lock-free and log lines are
+// written whole.
 #pragma once
 
 #include <chrono>
@@ -15,11 +17,9 @@
 namespace shoal::api {
 
 struct RequestTrace {
-  Metrics *metrics = nullptr;  // null: not recorded
+  Metrics* metrics = nullptr;
   std::size_t slot = 0;
-  std::string service;  // "sqs", "kinesis"
-  std::string action;
-  std::string resource;  // queue or stream name, may be empty
+  std::string resource;  // queue or stream name; kept only when faults or debug logs need it
   std::chrono::steady_clock::time_point start;
 
   // Records the answer's status and latency (status 0: the connection was
@@ -29,6 +29,6 @@ struct RequestTrace {
 
 // The queue or stream a decoded request names: QueueUrl's last segment,
 // QueueName, StreamName, or the stream in StreamARN / ConsumerARN; else empty.
-std::string resource_of(const nlohmann::json &input);
+std::string resource_of(const nlohmann::json& input);
 
 }  // namespace shoal::api

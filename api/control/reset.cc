@@ -6,7 +6,7 @@
 
 namespace shoal::api::control {
 
-ApiResponse reset(const ControlCall &call) {
+ApiResponse reset(const ControlCall& call) {
   const auto service = call.param("service").value_or("");
   if (!service.empty() && service != "sqs" && service != "kinesis") {
     return control_error(400, "InvalidParameter", "service must be sqs or kinesis (or absent: both).",

@@ -22,7 +22,7 @@ namespace {
 constexpr std::string_view kPeekReceiptHandle = "SQS/BACKDOOR/ACCESS";
 constexpr std::string_view kSqsTarget = "AmazonSQS.";
 
-bool truthy(const std::optional<std::string> &v) { return v && (*v == "true" || *v == "True" || *v == "1"); }
+bool truthy(const std::optional<std::string>& v) { return v && (*v == "true" || *v == "True" || *v == "1"); }
 
 struct Selection {
   bool show_invisible = false;
@@ -30,13 +30,13 @@ struct Selection {
 };
 
 // Messages as ReceiveMessage's neutral output: {"Messages": [...]}.
-nlohmann::json peek_output(storage::Queue &queue, Selection sel) {
+nlohmann::json peek_output(storage::Queue& queue, Selection sel) {
   nlohmann::json messages = nlohmann::json::array();
-  for (const auto &p : queue.peek()) {
+  for (const auto& p : queue.peek()) {
     using State = storage::PeekedMessage::State;
     if (p.state == State::kInFlight && !sel.show_invisible) continue;
     if (p.state == State::kDelayed && !sel.show_delayed) continue;
-    const auto &m = *p.message;
+    const auto& m = *p.message;
     nlohmann::json attributes = {{"SenderId", m.sender_id},
                                  {"SentTimestamp", std::to_string(storage::to_epoch_ms(m.sent))},
                                  {"ApproximateReceiveCount", std::to_string(p.receive_count)},
@@ -54,7 +54,7 @@ nlohmann::json peek_output(storage::Queue &queue, Selection sel) {
                           {"Attributes", std::move(attributes)}};
     if (!m.attributes.empty()) {
       nlohmann::json rendered = nlohmann::json::object();
-      for (const auto &[name, a] : m.attributes) {
+      for (const auto& [name, a] : m.attributes) {
         nlohmann::json value = {{"DataType", a.data_type}};
         if (a.data_type.starts_with("Binary")) {
           value["BinaryValue"] =
@@ -76,18 +76,18 @@ nlohmann::json peek_output(storage::Queue &queue, Selection sel) {
 
 // xmltodict's reading of the XML answer: lists of one collapse to the item,
 // an empty result is null.
-nlohmann::json xmltodict_message(const nlohmann::json &m) {
+nlohmann::json xmltodict_message(const nlohmann::json& m) {
   nlohmann::json out = {{"MessageId", m["MessageId"]},
                         {"ReceiptHandle", m["ReceiptHandle"]},
                         {"MD5OfBody", m["MD5OfBody"]},
                         {"Body", m["Body"]}};
   if (m.contains("MD5OfMessageAttributes")) out["MD5OfMessageAttributes"] = m["MD5OfMessageAttributes"];
   nlohmann::json attributes = nlohmann::json::array();
-  for (const auto &[name, value] : m["Attributes"].items()) attributes.push_back({{"Name", name}, {"Value", value}});
+  for (const auto& [name, value] : m["Attributes"].items()) attributes.push_back({{"Name", name}, {"Value", value}});
   out["Attribute"] = std::move(attributes);
   if (m.contains("MessageAttributes")) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &[name, value] : m["MessageAttributes"].items()) {
+    for (const auto& [name, value] : m["MessageAttributes"].items()) {
       nlohmann::json v = {{"DataType", value["DataType"]}};
       if (value.contains("StringValue")) v["StringValue"] = value["StringValue"];
       list.push_back({{"Name", name}, {"Value", std::move(v)}});
@@ -97,11 +97,11 @@ nlohmann::json xmltodict_message(const nlohmann::json &m) {
   return out;
 }
 
-ApiResponse json_answer(const nlohmann::json &output, const std::string &request_id) {
+ApiResponse json_answer(const nlohmann::json& output, const std::string& request_id) {
   nlohmann::json result = nullptr;
   if (output.contains("Messages")) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &m : output["Messages"]) list.push_back(xmltodict_message(m));
+    for (const auto& m : output["Messages"]) list.push_back(xmltodict_message(m));
     result = {{"Message", list.size() == 1 ? list[0] : list}};
   }
   return json_response(
@@ -111,12 +111,12 @@ ApiResponse json_answer(const nlohmann::json &output, const std::string &request
       request_id);
 }
 
-bool wants_json(const ApiRequest &request) {
+bool wants_json(const ApiRequest& request) {
   return request.header("accept").find("application/json") != std::string_view::npos;
 }
 
-ApiResponse error_answer(const ControlCall &call, const PeekQueue &found) {
-  const auto &id = call.ctx.request_id;
+ApiResponse error_answer(const ControlCall& call, const PeekQueue& found) {
+  const auto& id = call.ctx.request_id;
   if (wants_json(call.request)) {
     return json_response(
         found.status,
@@ -127,23 +127,23 @@ ApiResponse error_answer(const ControlCall &call, const PeekQueue &found) {
   return sqs_query_codec().error({found.code, found.code, found.status, true, found.message}, id);
 }
 
-const model::Shape *receive_output(const model::ServiceModel &model) {
-  const auto *op = model.operation("ReceiveMessage");
+const model::Shape* receive_output(const model::ServiceModel& model) {
+  const auto* op = model.operation("ReceiveMessage");
   return op != nullptr ? op->output : nullptr;
 }
 
 // An SDK whose endpoint is .../_aws/sqs/messages, speaking AWS JSON.
-ApiResponse sdk_json(const ControlCall &call) {
-  const Codec &codec = json_codec(kSqsJson);
-  const auto &id = call.ctx.request_id;
+ApiResponse sdk_json(const ControlCall& call) {
+  const Codec& codec = json_codec(kSqsJson);
+  const auto& id = call.ctx.request_id;
   auto target = call.request.header("x-amz-target");
   if (target.substr(kSqsTarget.size()) != "ReceiveMessage") {
     return codec.error(
         {"InvalidRequest", "InvalidRequest", 400, true, "This endpoint only accepts ReceiveMessage calls"}, id);
   }
   auto parsed = codec.parse(call.request.body);
-  if (auto *error = std::get_if<AwsError>(&parsed)) return codec.error(*error, id);
-  const auto &input = std::get<nlohmann::json>(parsed);
+  if (auto* error = std::get_if<AwsError>(&parsed)) return codec.error(*error, id);
+  const auto& input = std::get<nlohmann::json>(parsed);
   ControlCall inner{
       call.request, call.ctx, call.engines, call.query, input.is_object() ? input : nlohmann::json::object(),
       call.rest};
@@ -154,11 +154,11 @@ ApiResponse sdk_json(const ControlCall &call) {
 }
 
 // The same through the query protocol (form body or query string).
-ApiResponse sdk_query(const ControlCall &call) {
-  const Codec &codec = sqs_query_codec();
-  const auto &id = call.ctx.request_id;
+ApiResponse sdk_query(const ControlCall& call) {
+  const Codec& codec = sqs_query_codec();
+  const auto& id = call.ctx.request_id;
   auto action = query_action(call.request);
-  if (auto *error = std::get_if<AwsError>(&action)) return codec.error(*error, id);
+  if (auto* error = std::get_if<AwsError>(&action)) return codec.error(*error, id);
   if (std::get<std::string>(action) != "ReceiveMessage") {
     return codec.error(
         {"InvalidRequest", "InvalidRequest", 400, true, "This endpoint only accepts ReceiveMessage calls"}, id);
@@ -173,7 +173,7 @@ ApiResponse sdk_query(const ControlCall &call) {
 
 }  // namespace
 
-ApiResponse localstack_sqs_messages(const ControlCall &call) {
+ApiResponse localstack_sqs_messages(const ControlCall& call) {
   if (call.request.header("x-amz-target").starts_with(kSqsTarget)) return sdk_json(call);
   if (call.request.method == "POST" && is_query_request(call.request)) return sdk_query(call);
   if (call.request.method != "GET") {

@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-ApiRequest sqs(const std::string &action, const json &body) {
+ApiRequest sqs(const std::string& action, const json& body) {
   ApiRequest r;
   r.method = "POST";
   r.path = "/";
@@ -26,7 +26,7 @@ ApiRequest sqs(const std::string &action, const json &body) {
   return r;
 }
 
-ApiRequest kinesis(const std::string &action, const json &body) {
+ApiRequest kinesis(const std::string& action, const json& body) {
   ApiRequest r;
   r.method = "POST";
   r.path = "/";
@@ -35,8 +35,8 @@ ApiRequest kinesis(const std::string &action, const json &body) {
   return r;
 }
 
-ApiRequest control(const std::string &method, const std::string &path, const std::string &query = "",
-                   const std::string &body = "") {
+ApiRequest control(const std::string& method, const std::string& path, const std::string& query = "",
+                   const std::string& body = "") {
   ApiRequest r;
   r.method = method;
   r.path = path;
@@ -46,28 +46,28 @@ ApiRequest control(const std::string &method, const std::string &path, const std
   return r;
 }
 
-ApiResponse now(Dispatcher &d, ApiRequest r) {
+ApiResponse now(Dispatcher& d, ApiRequest r) {
   auto out = d.handle(std::move(r));
   REQUIRE(out.response);
   return *out.response;
 }
 
-json body_of(const ApiResponse &r) { return json::parse(r.body); }
+json body_of(const ApiResponse& r) { return json::parse(r.body); }
 
-std::string header(const ApiResponse &r, const std::string &name) {
-  for (const auto &[n, v] : r.headers) {
+std::string header(const ApiResponse& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
     if (n == name) return v;
   }
   return {};
 }
 
-std::string make_queue(Dispatcher &d, const std::string &name) {
+std::string make_queue(Dispatcher& d, const std::string& name) {
   auto r = now(d, sqs("CreateQueue", {{"QueueName", name}}));
   REQUIRE(r.status == 200);
   return body_of(r)["QueueUrl"];
 }
 
-json receive(Dispatcher &d, const std::string &url, int visibility) {
+json receive(Dispatcher& d, const std::string& url, int visibility) {
   auto r = now(
       d, sqs("ReceiveMessage", {{"QueueUrl", url}, {"VisibilityTimeout", visibility}, {"AttributeNames", {"All"}}}));
   REQUIRE(r.status == 200);
@@ -252,7 +252,7 @@ TEST_CASE("LocalStack's /_aws/sqs/messages answers its JSON and XML shapes") {
   REQUIRE(messages.is_object());
   CHECK(messages["Body"] == "m2");
   bool saw_count = false;
-  for (const auto &a : messages["Attribute"]) {
+  for (const auto& a : messages["Attribute"]) {
     if (a["Name"] == "ApproximateReceiveCount") saw_count = a["Value"] == "0";
   }
   CHECK(saw_count);
@@ -297,7 +297,7 @@ TEST_CASE("kinesis peek shows shard positions") {
   CHECK(b["Bytes"] == 3 * (5 + 1));  // "hello" plus partition key "k"
   REQUIRE(b["Shards"].size() == 2);
   int with_records = 0;
-  for (const auto &s : b["Shards"]) {
+  for (const auto& s : b["Shards"]) {
     if (s["Records"] == 3) {
       ++with_records;
       CHECK(s["FirstSequenceNumber"] < s["LastSequenceNumber"]);
@@ -385,7 +385,7 @@ TEST_CASE("metrics count requests and show queue depths") {
   now(d, sqs("GetQueueUrl", {{"QueueName", "missing"}}));
   auto r = now(d, control("GET", "/_shoal/metrics"));
   CHECK(r.content_type.starts_with("text/plain; version=0.0.4"));
-  const auto &t = r.body;
+  const auto& t = r.body;
   CHECK(t.find("shoal_requests_total{service=\"sqs\",action=\"SendMessage\","
                "status=\"200\"} 2\n") != std::string::npos);
   CHECK(t.find("shoal_requests_total{service=\"sqs\",action=\"GetQueueUrl\","
