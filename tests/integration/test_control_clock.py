@@ -110,7 +110,7 @@ class HealthWhileParkedTest(unittest.TestCase):
             sqs = client("sqs", server.endpoint)
             url = sqs.create_queue(QueueName="empty")["QueueUrl"]
             workers = [threading.Thread(target=lambda: client("sqs", server.endpoint).receive_message(
-                QueueUrl=url, WaitTimeSeconds=2)) for _ in range(3)]
+                QueueUrl=url, WaitTimeSeconds=20)) for _ in range(3)]
             for w in workers:
                 w.start()
             wait_until(lambda: ok(server, "GET", "/_shoal/health")["parked_long_polls"] == 3)
@@ -120,8 +120,11 @@ class HealthWhileParkedTest(unittest.TestCase):
             self.assertEqual(health["status"], "running")
             self.assertEqual(health["storage"], "memory")
             self.assertRegex(health["version"], r"^\d+\.\d+\.\d+$")
+            # Moving the clock past the 20-second wait ends the polls now.
+            self.assertEqual(ok(server, "POST", "/_shoal/clock/advance?seconds=21")["long_polls_woken"], 3)
             for w in workers:
-                w.join(10)
+                w.join(5)
+                self.assertFalse(w.is_alive())
         finally:
             stop_checked(server)
 
