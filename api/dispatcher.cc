@@ -8,9 +8,18 @@
 #include "storage/durability/replay_clock.h"
 #include "api/protocol/codec.h"
 #include "api/request_context.h"
+#include "api/control/control_router.h"
+#include "api/control/fault_errors.h"
+#include "api/control/fault_rules.h"
+#include "api/control/log.h"
+#include "api/control/metrics.h"
+#include "api/control/parked_polls.h"
+#include "api/control/request_trace.h"
 #include "api/kinesis/kinesis_service.h"
 #include "api/protocol/cbor_protocol.h"
+#include "api/protocol/codec.h"
 #include "api/protocol/query_codec.h"
+#include "api/request_context.h"
 #include "api/service.h"
 #include "api/sqs/sqs_service.h"
 #include "storage/queue/queue_registry.h"
@@ -29,25 +38,40 @@ ApiResponse render(ActionResult& result, const Codec& codec, std::string_view ac
 }
 
 // Adapts a protocol-neutral long poll to the server's PendingResponse by
-// rendering its result in the caller's encoding.
+// rendering its result in the caller's encoding. Its waker is also kept in
+// ParkedPolls, so a clock change makes it re-check.
 class RenderedPending final : public PendingResponse {
  public:
   RenderedPending(std::unique_ptr<PendingAction> action, const Codec& codec, std::string_view action_name,
-                  const model::Shape* shape, std::string request_id)
+                  const model::Shape* shape, std::string request_id, ParkedPolls& parked, RequestTrace trace)
       : action_(std::move(action)),
         codec_(codec),
         action_name_(action_name),
         shape_(shape),
-        request_id_(std::move(request_id)) {}
+        request_id_(std::move(request_id)),
+        parked_(parked),
+        trace_(std::move(trace)) {}
+  ~RenderedPending() override {
+    if (parked_id_ != 0) parked_.remove(parked_id_);
+  }
 
   std::optional<ApiResponse> poll(bool final) override {
     auto result = action_->poll(final);
     if (!result) return std::nullopt;
-    return render(*result, codec_, action_name_, shape_, request_id_);
+    auto response = render(*result, codec_, action_name_, shape_, request_id_);
+    trace_.finish(response.status);
+    return response;
   }
   std::chrono::milliseconds time_to_next_check() const override { return action_->time_to_next_check(); }
-  void set_waker(std::function<void()> wake) override { action_->set_waker(std::move(wake)); }
-  void cancel() override { action_->cancel(); }
+  void set_waker(std::function<void()> wake) override {
+    parked_id_ = parked_.set(parked_id_, wake);
+    action_->set_waker(std::move(wake));
+  }
+  void cancel() override {
+    if (parked_id_ != 0) parked_.remove(parked_id_);
+    parked_id_ = 0;
+    action_->cancel();
+  }
 
  private:
   std::unique_ptr<PendingAction> action_;
@@ -55,9 +79,16 @@ class RenderedPending final : public PendingResponse {
   std::string action_name_;
   const model::Shape* shape_;
   std::string request_id_;
+  ParkedPolls& parked_;
+  RequestTrace trace_;
+  std::uint64_t parked_id_ = 0;  // calls are serialised by the server
 };
 
-Outcome answer(ApiResponse response) { return {std::move(response), nullptr}; }
+Outcome answer(ApiResponse response) {
+  Outcome out;
+  out.response = std::move(response);
+  return out;
+}
 
 using storage::durability::DurableStore;
 
@@ -79,31 +110,13 @@ Outcome after_log(Outcome outcome, storage::journal::Lsn lsn, const Durability& 
     return outcome;
   }
   auto held = std::make_unique<DurablePending>(std::move(*outcome.response), lsn, *durability.store);
-  if (held->ready()) return answer(*held->poll(true));
-  return {std::nullopt, std::move(held)};
-}
-
-// The shared request path once service, action and codec are known.
-Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
-            const RequestContext& ctx, const Durability& durability) {
-  if (!codec.accepts_method(request.method)) {
-    return answer(codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."},
-                              ctx.request_id));
+  outcome.response.reset();
+  if (held->ready()) {
+    outcome.response = held->poll(true);
+  } else {
+    outcome.pending = std::move(held);
   }
-  auto parsed = codec.parse_request(request, action, ctx);
-  if (auto* error = std::get_if<AwsError>(&parsed)) return answer(codec.error(*error, ctx.request_id));
-  auto& input = std::get<nlohmann::json>(parsed);
-  if (durability.store != nullptr) DurableStore::take_thread_lsn();
-  auto result = service.call(action, input, codec.format(), ctx);
-  const auto lsn = durability.store != nullptr ? DurableStore::take_thread_lsn() : 0;
-  const auto* operation = service.model().operation(action);
-  const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
-  if (result.pending) {
-    return after_log({std::nullopt, std::make_unique<RenderedPending>(std::move(result.pending), codec, action,
-                                                                      shape, ctx.request_id)},
-                     lsn, durability);
-  }
-  return after_log(answer(render(result, codec, action, shape, ctx.request_id)), lsn, durability);
+  return outcome;  // keeps any injected delay
 }
 
 // Loads the data directory's iterator key into the Kinesis options.
@@ -121,11 +134,21 @@ DispatcherOptions with_iterator_key(DispatcherOptions options) {
 struct Dispatcher::Impl {
   explicit Impl(DispatcherOptions o)
       : options(with_iterator_key(std::move(o))),
-        clock(options.clock != nullptr ? *options.clock : system_clock),
+        clock(options.clock != nullptr ? *options.clock : controlled_clock),
         queues(clock),
         sqs(queues, clock),
         streams(clock, options.kinesis),
-        kinesis(streams, clock) {
+        kinesis(streams, clock),
+        control{queues,
+                streams,
+                clock,
+                options.clock != nullptr ? nullptr : &controlled_clock,
+                faults,
+                metrics,
+                parked,
+                options.version,
+                options.storage_mode,
+                std::chrono::steady_clock::now()} {
     if (!options.durable) return;
     std::string error;
     storage::durability::OpenReport report;
@@ -135,61 +158,148 @@ struct Dispatcher::Impl {
     durability = {store.get(), options.durable_answer_async};
   }
 
+  // The shared request path once service, action and codec are known.
+  Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
+              const RequestContext& ctx, RequestTrace trace);
+  // An answer decided before the action could run (bad target, content type).
+  Outcome early(ApiResponse response, RequestTrace trace) {
+    trace.finish(response.status);
+    return answer(std::move(response));
+  }
+  RequestTrace trace(std::string_view service, std::string_view action, std::chrono::steady_clock::time_point start) {
+    return RequestTrace{&metrics, metrics.slot(service, action), {}, start};
+  }
+
   DispatcherOptions options;
-  storage::SystemClock system_clock;
+  storage::ControlledClock controlled_clock;
   // Pinned to each logged change's time while the log is replayed.
   storage::durability::ReplayClock clock;
   storage::QueueRegistry queues;
   sqs::SqsService sqs;
   storage::StreamRegistry streams;
   kinesis::KinesisService kinesis;
+  FaultRules faults;
+  Metrics metrics;
+  ParkedPolls parked;
+  control::ControlEngines control;
   // Declared last: destroyed first, before the registries it observes.
   std::unique_ptr<DurableStore> store;
   Durability durability;
   std::string recovery;
 };
 
+Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
+                              const RequestContext& ctx, RequestTrace trace) {
+  if (!codec.accepts_method(request.method)) {
+    return early(
+        codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."}, ctx.request_id),
+        std::move(trace));
+  }
+  auto parsed = codec.parse_request(request, action, ctx);
+  if (auto* error = std::get_if<AwsError>(&parsed)) return early(codec.error(*error, ctx.request_id), std::move(trace));
+  auto& input = std::get<nlohmann::json>(parsed);
+  // The queue or stream name costs a copy: only when a rule or a log line can use it.
+  const auto service_name = metrics.names(trace.slot).first;
+  if (faults.active() || log_enabled(LogLevel::kDebug)) trace.resource = resource_of(input);
+
+  Outcome out;
+  auto fault = faults.check(service_name, action, trace.resource);
+  if (fault.any()) {
+    metrics.count_fault();
+    out.delay = fault.latency;
+    if (fault.drop_connection) {
+      out.drop_connection = true;
+      trace.finish(0);
+      return out;
+    }
+    if (fault.error_rule) {
+      out.response =
+          codec.error(fault_error(service_name, *fault.error_rule, trace.resource, ctx.account), ctx.request_id);
+      trace.finish(out.response->status);
+      return out;
+    }
+  }
+
+  if (durability.store != nullptr) DurableStore::take_thread_lsn();
+  auto result = service.call(action, input, codec.format(), ctx);
+  const auto lsn = durability.store != nullptr ? DurableStore::take_thread_lsn() : 0;
+  const auto* operation = service.model().operation(action);
+  const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
+  if (result.pending) {
+    out.pending = std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id,
+                                                    parked, std::move(trace));
+    return after_log(std::move(out), lsn, durability);
+  }
+  out.response = render(result, codec, action, shape, ctx.request_id);
+  trace.finish(out.response->status);
+  return after_log(std::move(out), lsn, durability);
+}
+
 Dispatcher::Dispatcher(DispatcherOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Dispatcher::~Dispatcher() = default;
 
 Outcome Dispatcher::handle(ApiRequest request) {
+  const auto start = std::chrono::steady_clock::now();
   auto ctx = make_request_context(request, impl_->options.advertised_host);
+
+  if (control::is_control_path(request.path)) {
+    auto response = control::handle_control(request, ctx, impl_->control);
+    if (log_enabled(LogLevel::kDebug)) {
+      log_line(LogLevel::kDebug,
+               "control " + request.method + " " + request.path + " " + std::to_string(response.status));
+    }
+    return answer(std::move(response));
+  }
+
   std::string_view target = request.header("x-amz-target");
   std::string_view content_type = request.header("content-type");
 
   if (target.starts_with(kSqsTarget)) {
     const Codec& codec = json_codec(kSqsJson);
+    auto action = target.substr(kSqsTarget.size());
+    auto trace = impl_->trace("sqs", action, start);
     if (!content_type.empty() && content_type.find("json") == std::string_view::npos) {
-      return answer(codec.error({"UnknownOperationException", "", 400, true,
-                                 "AWS JSON requests need Content-Type: application/x-amz-json-1.0."},
-                                ctx.request_id));
+      return impl_->early(codec.error({"UnknownOperationException", "", 400, true,
+                                       "AWS JSON requests need Content-Type: "
+                                       "application/x-amz-json-1.0."},
+                                      ctx.request_id),
+                          std::move(trace));
     }
-    return run(impl_->sqs, target.substr(kSqsTarget.size()), codec, request, ctx, impl_->durability);
+    return impl_->run(impl_->sqs, action, codec, request, ctx, std::move(trace));
   }
 
   // The SQS query protocol: no target, form parameters, XML answers.
   if (target.empty() && is_query_request(request)) {
     const Codec& codec = sqs_query_codec();
     auto action = query_action(request);
-    if (auto* error = std::get_if<AwsError>(&action)) return answer(codec.error(*error, ctx.request_id));
-    return run(impl_->sqs, std::get<std::string>(action), codec, request, ctx, impl_->durability);
+    if (auto* error = std::get_if<AwsError>(&action)) {
+      return impl_->early(codec.error(*error, ctx.request_id), impl_->trace("sqs", "unknown", start));
+    }
+    const auto& name = std::get<std::string>(action);
+    return impl_->run(impl_->sqs, name, codec, request, ctx, impl_->trace("sqs", name, start));
   }
 
   if (target.starts_with(kKinesisTarget)) {
     auto action = target.substr(kKinesisTarget.size());
+    auto trace = impl_->trace("kinesis", action, start);
     auto media = content_type.substr(0, content_type.find(';'));
-    if (media == kCborContentType) return run(impl_->kinesis, action, cbor_codec(), request, ctx, impl_->durability);
+    if (media == kCborContentType)
+      return impl_->run(impl_->kinesis, action, cbor_codec(), request, ctx, std::move(trace));
     const Codec& codec = json_codec(kKinesisJson);
-    if (media == kKinesisJson.content_type) return run(impl_->kinesis, action, codec, request, ctx, impl_->durability);
+    if (media == kKinesisJson.content_type)
+      return impl_->run(impl_->kinesis, action, codec, request, ctx, std::move(trace));
     // AWS answers an unsupported content type as an unknown operation, 404.
-    return answer(codec.error({"UnknownOperationException", "", 404, true, ""}, ctx.request_id));
+    return impl_->early(codec.error({"UnknownOperationException", "", 404, true, ""}, ctx.request_id),
+                        std::move(trace));
   }
 
   AwsError unknown{"UnknownOperationException", "", 400, true,
-                   target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS (AmazonSQS.<Action>, "
-                                    "AWS JSON 1.0) and Kinesis (Kinesis_20131202.<Action>, AWS JSON 1.1 or CBOR 1.1)."
+                   target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS "
+                                    "(AmazonSQS.<Action>, "
+                                    "AWS JSON 1.0) and Kinesis (Kinesis_20131202.<Action>, "
+                                    "AWS JSON 1.1 or CBOR 1.1)."
                                   : "Unknown operation " + std::string(target) + "."};
-  return answer(json_codec(kPlainJson).error(unknown, ctx.request_id));
+  return impl_->early(json_codec(kPlainJson).error(unknown, ctx.request_id), impl_->trace("other", "unknown", start));
 }
 
 std::string Dispatcher::recovery_summary() const { return impl_->recovery; }

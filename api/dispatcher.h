@@ -1,9 +1,13 @@
 // Dispatcher: the api layer's single entry point. It picks the service and
 // protocol from the request (X-Amz-Target, Content-Type, path), runs the
-// action and renders the answer or the AWS error. Thread-safe: any number of
-// server threads may call handle() at once.
+// action and renders the answer or the AWS error. Control endpoints
+// (/_shoal/..., /_aws/sqs/messages; api/control/) are recognised by path
+// first. Before an action runs, fault rules may replace its answer, delay it
+// or drop the connection. Thread-safe: any number of server threads may call
+// handle() at once.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +23,9 @@ namespace shoal::api {
 struct DispatcherOptions {
   // Host (and port) written into queue URLs; empty: the request's Host header.
   std::string advertised_host;
-  const storage::Clock* clock = nullptr;  // nullptr: the system clock
+  // nullptr: a ControlledClock (the wall clock, advanced and frozen through
+  // /_shoal/clock); otherwise that clock, which the endpoints do not move.
+  const storage::Clock* clock = nullptr;
   storage::StreamRegistryOptions kinesis;  // status delays, limits
   // Durable storage under durable->journal.dir; nullopt: in memory only.
   std::optional<storage::durability::DurableOptions> durable;
@@ -29,12 +35,19 @@ struct DispatcherOptions {
   // 1.0k SendMessage/s): a blocked thread holds back every request behind it,
   // so fewer share each fsync.
   bool durable_answer_async = true;
+  std::string version = "dev";             // reported by /_shoal/health
+  std::string storage_mode = "memory";
 };
 
-// Either an answer now, or a pending one for the server to park.
+// Either an answer now, or a pending one for the server to park; or, when a
+// fault rule says so, neither: close the connection without answering.
 struct Outcome {
   std::optional<ApiResponse> response;
   std::unique_ptr<PendingResponse> pending;
+  // Injected latency: the server waits this long (on a timer) before it
+  // writes the response or parks the long poll.
+  std::chrono::milliseconds delay{0};
+  bool drop_connection = false;
 };
 
 class Dispatcher {

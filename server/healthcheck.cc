@@ -14,15 +14,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-// The probe: an SQS ListQueues, the cheapest request that goes through the
-// whole stack. When the control endpoints land, GET /_shoal/health replaces it
-// (change only this function).
+// The probe: the control endpoint made for it (answers 200 while the
+// server serves, parked long polls or not).
 http::request<http::string_body> probe_request(const std::string& host) {
-  http::request<http::string_body> req{http::verb::post, "/", 11};
+  http::request<http::string_body> req{http::verb::get, "/_shoal/health", 11};
   req.set(http::field::host, host);
-  req.set(http::field::content_type, "application/x-amz-json-1.0");
-  req.set("X-Amz-Target", "AmazonSQS.ListQueues");
-  req.body() = R"({"MaxResults":1})";
   req.prepare_payload();
   return req;
 }

@@ -14,6 +14,7 @@
 #include <exception>
 #include <utility>
 
+#include "api/control/log.h"
 #include "server/session_registry.h"
 
 namespace shoal::server {
@@ -56,14 +57,17 @@ api::ApiRequest to_api_request(http::request<http::string_body>&& req) {
 }
 
 void log_internal_error(const char* where, const char* what) {
-  // One fprintf: lines from several threads do not interleave.
-  std::fprintf(stderr, "shoal: internal error %s: %s\n", where, what);
+  api::log_line(api::LogLevel::kError, std::string("internal error ") + where + ": " + what);
 }
 
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, const SessionConfig& config)
-    : config_(config), executor_(socket.get_executor()), stream_(std::move(socket)), pending_timer_(executor_) {}
+    : config_(config),
+      executor_(socket.get_executor()),
+      stream_(std::move(socket)),
+      delay_timer_(executor_),
+      pending_timer_(executor_) {}
 
 HttpSession::~HttpSession() {
   if (pending_) pending_->cancel();
@@ -166,6 +170,27 @@ void HttpSession::handle_request() {
     log_internal_error("handling a request", "unknown exception");
     outcome = {};
   }
+  if (outcome.drop_connection) return do_close(CloseMode::kClose);
+  if (outcome.delay.count() > 0 && !stopping_) {
+    phase_ = Phase::kDelayed;
+    stream_.expires_never();
+    delay_timer_.expires_after(outcome.delay);
+    delayed_ = std::move(outcome);
+    delay_timer_.async_wait(beast::bind_front_handler(&HttpSession::on_delay, shared_from_this()));
+    return;
+  }
+  deliver(std::move(outcome));
+}
+
+void HttpSession::on_delay(beast::error_code) {
+  // Cancelled only by shutdown, which wants the answer now.
+  if (phase_ != Phase::kDelayed) return;
+  api::Outcome outcome = std::move(delayed_);
+  delayed_ = {};
+  deliver(std::move(outcome));
+}
+
+void HttpSession::deliver(api::Outcome outcome) {
   if (outcome.pending) return park(std::move(outcome.pending));
   if (!outcome.response) {
     outcome.response = config_.dispatcher.transport_error(500, "InternalFailure", "The server hit an internal error.");
@@ -347,6 +372,9 @@ void HttpSession::on_shutdown() {
       break;
     case Phase::kParked:
       check_pending(true);
+      break;
+    case Phase::kDelayed:
+      delay_timer_.cancel();  // on_delay answers now
       break;
     case Phase::kContinue:
     case Phase::kWriting:

@@ -3,6 +3,8 @@
 // the buffered bytes), parks long polls on a timer + engine waker. All its
 // work runs on its own strand; only start() and shutdown() may be called from
 // other threads. Owned by its pending completion handlers (shared_from_this).
+// Fault injection reaches here as an Outcome's delay (a timer, never a
+// blocked thread) or drop_connection (closed without an answer).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -48,7 +50,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void shutdown();
 
  private:
-  enum class Phase { kReading, kContinue, kParked, kWriting, kClosed };
+  enum class Phase { kReading, kContinue, kDelayed, kParked, kWriting, kClosed };
   enum class CloseMode { kKeepAlive, kClose, kLinger };
 
   void do_read();
@@ -58,6 +60,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_read_error(boost::beast::error_code ec);
   void handle_request();
+  // Writes the answer or parks the long poll (after any injected delay).
+  void deliver(api::Outcome outcome);
+  void on_delay(boost::beast::error_code ec);
 
   void park(std::unique_ptr<api::PendingResponse> pending);
   void arm_pending();
@@ -92,6 +97,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // The request being answered: its HTTP version and whether it keeps alive.
   unsigned version_ = 11;
   bool keep_alive_ = true;
+
+  // An answer held back by an injected latency (phase kDelayed).
+  api::Outcome delayed_;
+  boost::asio::steady_timer delay_timer_;
 
   // A parked long poll (phase kParked).
   std::unique_ptr<api::PendingResponse> pending_;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <thread>
 
+#include "api/control/log.h"
+
 namespace shoal::server {
 namespace {
 
@@ -197,6 +199,14 @@ const std::array kFlags{
            } else {
              return "expected true or false";
            }
+           return std::nullopt;
+         }},
+    Flag{"--log-level", "SHOAL_LOG_LEVEL", "LEVEL",
+         "error | warn | info | debug (debug: one line per request: action, queue/stream, status, latency)",
+         [](const Options& o) { return o.log_level; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (!api::parse_log_level(v)) return "expected error, warn, info or debug";
+           o.log_level = v;
            return std::nullopt;
          }},
 };

@@ -49,6 +49,8 @@ struct Options {
   Fsync fsync = Fsync::kAlways;
   std::chrono::milliseconds fsync_interval{100};
   bool drop_damaged_log = false;  // start even if the log is damaged before its tail
+  // error | warn | info | debug; debug adds one line per request.
+  std::string log_level = "info";
 };
 
 // Options with the machine-dependent defaults filled in.

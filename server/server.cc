@@ -11,6 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include <boost/version.hpp>
+#include <openssl/opensslv.h>
+
+#include "api/control/log.h"
 #include "server/listener.h"
 
 namespace shoal::server {
@@ -20,6 +24,12 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 namespace {
+
+#ifdef OPENSSL_VERSION_STR
+constexpr const char* kOpenSslVersion = OPENSSL_VERSION_STR;  // "3.0.11"
+#else
+constexpr const char* kOpenSslVersion = OPENSSL_VERSION_TEXT;
+#endif
 
 // Request headers past this get 431. SigV4 headers are a few hundred bytes;
 // Beast's own default (8 KiB) is too tight for long presigned query strings.
@@ -55,6 +65,8 @@ api::DispatcherOptions dispatcher_options(const Options& options) {
     };
     out.durable = std::move(durable);
   }
+  out.version = SHOAL_VERSION;
+  out.storage_mode = options.data_dir.empty() ? "memory" : "durable";
   return out;
 }
 
@@ -75,17 +87,23 @@ void run_io(net::io_context& ioc) {
       ioc.run();
       return;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "shoal: internal error escaped a handler: %s\n", e.what());
+      api::log_line(api::LogLevel::kError, std::string("internal error escaped a handler: ") + e.what());
     } catch (...) {
-      std::fprintf(stderr, "shoal: internal error escaped a handler\n");
+      api::log_line(api::LogLevel::kError, "internal error escaped a handler");
     }
   }
+}
+
+// Set before the dispatcher exists, so nothing logs at the default level first.
+const Options& with_log_level(const Options& options) {
+  api::set_log_level(api::parse_log_level(options.log_level).value_or(api::LogLevel::kInfo));
+  return options;
 }
 
 }  // namespace
 
 Server::Server(Options options)
-    : options_(std::move(options)),
+    : options_(with_log_level(options)),
       dispatcher_(dispatcher_options(options_)),
       session_config_{dispatcher_, registry_, options_.max_body_bytes, kMaxHeaderBytes, options_.idle_timeout},
       ioc_(static_cast<int>(options_.threads)),
@@ -117,8 +135,14 @@ int Server::run() {
   }
   const std::string storage =
       options_.data_dir.empty() ? std::string("in memory") : "data dir " + options_.data_dir + ", fsync " + fsync_name(options_.fsync);
-  std::fprintf(stderr, "shoal %s listening on %s:%u (%s, %u thread%s)\n", SHOAL_VERSION, address.c_str(),
-               unsigned{bound.port()}, storage.c_str(), options_.threads, options_.threads == 1 ? "" : "s");
+  // Always printed, whatever the log level: scripts and tests read the port
+  // (and the storage mode and thread count in parentheses) from it.
+  std::fprintf(stderr,
+               "shoal %s listening on %s:%u (%s, %u thread%s); log level %s; Boost %d.%d.%d, OpenSSL %s; "
+               "control endpoints under /_shoal/\n",
+               SHOAL_VERSION, address.c_str(), unsigned{bound.port()}, storage.c_str(), options_.threads,
+               options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
+               BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion);
   std::fflush(stderr);
 
   listener_->start();
@@ -141,18 +165,19 @@ void Server::wait_for_signal() {
 void Server::on_signal(beast::error_code ec, int signal) {
   if (ec) return;  // cancelled: drained
   if (shutting_down_) {
-    std::fprintf(stderr, "shoal: second signal, stopping now\n");
+    api::log_line(api::LogLevel::kWarn, "second signal, stopping now");
     ioc_.stop();
     return;
   }
   shutting_down_ = true;
-  std::fprintf(stderr, "shoal: signal %d, shutting down (%zu connections open)\n", signal, registry_.size());
+  api::log_line(api::LogLevel::kInfo, "signal " + std::to_string(signal) + ", shutting down (" +
+                                         std::to_string(registry_.size()) + " connections open)");
   listener_->stop();
   grace_timer_.expires_after(kShutdownGrace);
   grace_timer_.async_wait([this](beast::error_code timer_ec) {
     if (timer_ec) return;
-    std::fprintf(stderr, "shoal: %zu connections still busy after %llds, stopping\n", registry_.size(),
-                 static_cast<long long>(kShutdownGrace.count()));
+    api::log_line(api::LogLevel::kWarn, std::to_string(registry_.size()) + " connections still busy after " +
+                                            std::to_string(kShutdownGrace.count()) + "s, stopping");
     ioc_.stop();
   });
   wait_for_signal();  // a second signal cuts the wait short

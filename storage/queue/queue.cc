@@ -880,4 +880,30 @@ void Queue::snapshot(const QueueChangeSink& emit) const {
   });
 }
 
+std::vector<PeekedMessage> Queue::peek() const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  std::vector<std::pair<std::uint64_t, PeekedMessage>> by_seq;
+  by_seq.reserve(state_->messages.size());
+  for (const auto& [seq, e] : state_->messages) {
+    PeekedMessage p;
+    p.message = e.message;
+    p.receive_count = e.receive_count;
+    if (e.receive_count > 0) p.first_receive = e.first_receive;
+    switch (e.where) {
+      case Where::kVisible: p.state = PeekedMessage::State::kVisible; break;
+      case Where::kDelayed: p.state = PeekedMessage::State::kDelayed; break;
+      case Where::kInFlight: p.state = PeekedMessage::State::kInFlight; break;
+    }
+    if (e.where != Where::kVisible) p.visible_at = e.visible_at;
+    by_seq.emplace_back(seq, std::move(p));
+  }
+  std::sort(by_seq.begin(), by_seq.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<PeekedMessage> out;
+  out.reserve(by_seq.size());
+  for (auto& [seq, p] : by_seq) out.push_back(std::move(p));
+  return out;
+}
+
 }  // namespace shoal::storage

@@ -38,6 +38,16 @@ struct SendOutcome {
   std::string sequence_number;  // FIFO only: 20 decimal digits, increasing per queue
 };
 
+// One message as Queue::peek shows it, without receiving it.
+struct PeekedMessage {
+  enum class State { kVisible, kDelayed, kInFlight };
+  std::shared_ptr<const StoredMessage> message;
+  State state = State::kVisible;
+  int receive_count = 0;                     // receives so far
+  std::optional<TimePoint> first_receive;    // nullopt: never received
+  std::optional<TimePoint> visible_at;       // delayed or in flight: when it becomes visible
+};
+
 // The result of Queue::receive_or_wait.
 struct ReceiveOrWait {
   std::vector<ReceivedMessage> messages;
@@ -157,6 +167,10 @@ class Queue {
   void apply(const QueueChange& change);
   // Emits the images recreating this queue, as one consistent cut.
   void snapshot(const QueueChangeSink& emit) const;
+  // Every message in send order with its delivery state; changes nothing
+  // (for the control endpoints: tests look into a queue without receiving).
+  // Applies due transitions first.
+  std::vector<PeekedMessage> peek() const;
 
  private:
   struct State;

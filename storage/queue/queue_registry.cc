@@ -147,4 +147,27 @@ void QueueRegistry::snapshot(const QueueChangeSink& emit, const std::function<vo
   }
 }
 
+std::vector<std::shared_ptr<Queue>> QueueRegistry::all() const {
+  std::vector<std::shared_ptr<Queue>> out;
+  std::shared_lock lock(mutex_);
+  out.reserve(queues_.size());
+  for (const auto& [key, queue] : queues_) out.push_back(queue);
+  return out;
+}
+
+std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
+  std::vector<QueueKey> keys;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [key, queue] : queues_) {
+      if (!account || key.account == *account) keys.push_back(key);
+    }
+  }
+  std::size_t removed = 0;
+  for (const auto& key : keys) {
+    if (remove(key).is_ok()) ++removed;  // logged and closed like DeleteQueue
+  }
+  return removed;
+}
+
 }  // namespace shoal::storage

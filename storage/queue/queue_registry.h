@@ -48,6 +48,11 @@ class QueueRegistry {
   // `between` (optional) runs after each queue's images, outside every lock:
   // the place to write out what emit gathered.
   void snapshot(const QueueChangeSink& emit, const std::function<void()>& between = {}) const;
+  // Every queue of every account and region, by key.
+  std::vector<std::shared_ptr<Queue>> all() const;
+  // Removes and closes every queue (of one account when given), so parked
+  // long polls end; returns how many were removed.
+  std::size_t clear(const std::optional<std::string>& account = std::nullopt);
 
   const Clock& clock() const { return clock_; }
 

@@ -294,6 +294,28 @@ StreamDescription Stream::describe() const {
 
 std::vector<ShardInfo> Stream::shards() const { return describe().shards; }
 
+std::vector<ShardPosition> Stream::shard_positions() const {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  std::vector<ShardPosition> out;
+  out.reserve(s.shards.size());
+  for (const auto& [index, shard] : s.shards) {
+    ShardPosition p;
+    p.shard = shard.info();
+    const auto& records = shard.records();
+    p.records = records.size();
+    for (const auto& r : records) p.bytes += r.bytes.size();
+    if (!records.empty()) {
+      p.first_sequence_number = shard.sequence_number(records.front());
+      p.last_sequence_number = shard.sequence_number(records.back());
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 int Stream::open_shard_count() const {
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;

@@ -36,6 +36,15 @@ struct StreamHooks {
   std::optional<std::string> stream_id;
 };
 
+// One shard's retained records, for the control endpoints and metrics.
+struct ShardPosition {
+  ShardInfo shard;
+  std::uint64_t records = 0;  // retained (not yet trimmed)
+  std::uint64_t bytes = 0;    // their data plus partition keys
+  std::optional<std::string> first_sequence_number;  // oldest retained record
+  std::optional<std::string> last_sequence_number;   // newest record
+};
+
 class Stream {
  public:
   // shard_count / mode come from config; the caller checked account limits.
@@ -53,6 +62,9 @@ class Stream {
   StreamMode mode() const;
   StreamDescription describe() const;
   std::vector<ShardInfo> shards() const;  // = describe().shards
+  // Every shard with its retained records' count, size and sequence range;
+  // changes nothing but due transitions. O(records) for the byte count.
+  std::vector<ShardPosition> shard_positions() const;
   int open_shard_count() const;  // after any pending reshard is applied
 
   // ---- records ----

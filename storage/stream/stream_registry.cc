@@ -293,4 +293,49 @@ void StreamRegistry::snapshot(const StreamChangeSink& emit, const std::function<
   }
 }
 
+std::vector<std::shared_ptr<Stream>> StreamRegistry::all() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<Stream>> out;
+  for (const auto& [key, stream] : streams_) {
+    if (!stream->gone()) out.push_back(stream);
+  }
+  return out;
+}
+
+std::size_t StreamRegistry::clear(const std::optional<std::string>& account) {
+  std::vector<std::shared_ptr<Stream>> dropped;
+  {
+    std::lock_guard limit_lock(limit_mutex_);
+    std::unique_lock lock(mutex_);
+    for (auto it = streams_.begin(); it != streams_.end();) {
+      if (account && it->first.account != *account) {
+        ++it;
+        continue;
+      }
+      if (!it->second->gone()) dropped.push_back(it->second);
+      by_id_.erase(it->second->durable_id());
+      it = streams_.erase(it);
+    }
+    // Policies are keyed by ARN: arn:aws:kinesis:<region>:<account>:...
+    const std::string needle = account ? ":" + *account + ":" : std::string();
+    for (auto it = policies_.begin(); it != policies_.end();) {
+      if (account && it->first.find(needle) == std::string::npos) {
+        ++it;
+        continue;
+      }
+      if (observer_ != nullptr) observer_->on_change(ResourcePolicySet{it->first, std::nullopt});
+      it = policies_.erase(it);
+    }
+    if (account) {
+      settings_.erase(*account);
+    } else {
+      settings_.clear();
+    }
+  }
+  // Through the logged delete, outside the registry lock as remove() does, so
+  // a restart with a data dir does not bring the streams back.
+  for (const auto& stream : dropped) (void)stream->begin_delete(true);
+  return dropped.size();
+}
+
 }  // namespace shoal::storage

@@ -103,6 +103,12 @@ class StreamRegistry {
   // `between` (optional) runs after each stream's images, outside every lock:
   // the place to write out what emit gathered.
   void snapshot(const StreamChangeSink& emit, const std::function<void()>& between = {}) const;
+  // Every stream of every account and region (all statuses but gone).
+  std::vector<std::shared_ptr<Stream>> all() const;
+  // Forgets every stream, resource policy and account setting (of one
+  // account when given) at once, without a DELETING phase; iterators into
+  // them stop working. Returns how many streams were dropped.
+  std::size_t clear(const std::optional<std::string>& account = std::nullopt);
 
   const ShardIteratorCodec& iterator_codec() const { return iterators_; }
   const StreamRegistryOptions& options() const { return options_; }

@@ -99,24 +99,39 @@ ActionResult receive_now(storage::Queue& queue, const ReceiveRequest& request) {
 
 // A parked receive: retried when the queue wakes it or when the next delayed
 // or in-flight message is due, answered empty at the deadline.
+// WaitTimeSeconds ends at whichever comes first: the wait on the engine clock
+// (so advancing the clock past it ends the poll, as the time would have
+// passed), or the wait in real time (so a frozen clock never holds a client
+// past its own socket timeout). With the clock running normally both agree.
 class ReceivePoll final : public PendingAction {
  public:
   ReceivePoll(std::shared_ptr<storage::Queue> queue, ReceiveRequest request, const storage::Clock& clock,
-              storage::TimePoint deadline)
-      : queue_(std::move(queue)), request_(std::move(request)), clock_(clock), deadline_(deadline) {}
+              seconds wait)
+      : queue_(std::move(queue)),
+        request_(std::move(request)),
+        clock_(clock),
+        deadline_(clock.now() + wait),
+        real_deadline_(std::chrono::steady_clock::now() + wait) {}
   ~ReceivePoll() override { cancel(); }
 
   std::optional<ActionResult> poll(bool final) override {
     if (queue_->closed()) return ActionResult::ok(nlohmann::json::object());
     auto result = receive_now(*queue_, request_);
-    if (final || result.output.contains("Messages") || clock_.now() >= deadline_) return result;
+    if (final || result.output.contains("Messages") || clock_.now() >= deadline_ ||
+        std::chrono::steady_clock::now() >= real_deadline_) {
+      return result;
+    }
     return std::nullopt;
   }
 
   milliseconds time_to_next_check() const override {
+    const auto now = clock_.now();
     auto next = deadline_;
     if (auto change = queue_->next_change(); change && *change < next) next = *change;
-    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(next - clock_.now()));
+    const auto engine_wait = std::chrono::duration_cast<milliseconds>(next - now);
+    const auto real_wait =
+        std::chrono::ceil<milliseconds>(real_deadline_ - std::chrono::steady_clock::now());
+    return std::max(milliseconds(0), std::min(engine_wait, real_wait));
   }
 
   // A message may have arrived between the last poll() and this call: check
@@ -143,6 +158,7 @@ class ReceivePoll final : public PendingAction {
   ReceiveRequest request_;
   const storage::Clock& clock_;
   storage::TimePoint deadline_;
+  std::chrono::steady_clock::time_point real_deadline_;
   std::mutex mutex_;
   std::optional<std::uint64_t> waiter_;
 };
@@ -190,7 +206,7 @@ ActionResult receive_message(const SqsCall& call) {
   auto result = receive_now(*queue, request);
   if (wait.count() == 0 || result.output.contains("Messages")) return result;
   return ActionResult::wait(
-      std::make_unique<ReceivePoll>(std::move(queue), std::move(request), call.clock, call.clock.now() + wait));
+      std::make_unique<ReceivePoll>(std::move(queue), std::move(request), call.clock, wait));
 }
 
 }  // namespace shoal::api::sqs

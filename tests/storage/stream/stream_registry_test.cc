@@ -238,3 +238,60 @@ TEST_CASE("resource policies and account settings are kept as given") {
 }
 
 }  // namespace shoal::storage
+
+namespace shoal::storage {
+
+TEST_CASE("clear forgets streams, policies and settings, per account when asked") {
+  ManualClock clock;
+  StreamRegistry registry(clock);
+  StreamConfig config;
+  config.shard_count = 2;
+  REQUIRE(registry.create({"111111111111", "us-east-1", "a"}, config).ok());
+  REQUIRE(registry.create({"222222222222", "us-east-1", "b"}, config).ok());
+  registry.put_resource_policy("arn:aws:kinesis:us-east-1:111111111111:stream/a", "{}");
+  registry.put_resource_policy("arn:aws:kinesis:us-east-1:222222222222:stream/b", "{}");
+  AccountSettings settings;
+  settings.billing_commitment_status = "ENABLED";
+  registry.set_account_settings("111111111111", settings);
+  CHECK(registry.all().size() == 2);
+
+  CHECK(registry.clear(std::string("111111111111")) == 1);
+  CHECK_FALSE(registry.find({"111111111111", "us-east-1", "a"}));
+  CHECK(registry.find({"222222222222", "us-east-1", "b"}));
+  CHECK_FALSE(registry.resource_policy("arn:aws:kinesis:us-east-1:111111111111:stream/a"));
+  CHECK(registry.resource_policy("arn:aws:kinesis:us-east-1:222222222222:stream/b"));
+  CHECK(registry.account_settings("111111111111").billing_commitment_status == "DISABLED");
+  // The name is free again at once (no DELETING phase).
+  CHECK(registry.create({"111111111111", "us-east-1", "a"}, config).ok());
+
+  CHECK(registry.clear() == 2);
+  CHECK(registry.all().empty());
+  CHECK(registry.limits("222222222222", "us-east-1").open_shard_count == 0);
+}
+
+TEST_CASE("shard positions count retained records and bytes per shard") {
+  ManualClock clock;
+  StreamRegistry registry(clock);
+  StreamConfig config;
+  config.shard_count = 1;
+  auto stream = registry.create({"000000000000", "us-east-1", "s"}, config);
+  REQUIRE(stream.ok());
+  auto positions = (*stream)->shard_positions();
+  REQUIRE(positions.size() == 1);
+  CHECK(positions[0].records == 0);
+  CHECK_FALSE(positions[0].last_sequence_number);
+  PutRecordInput record;
+  record.partition_key = "pk";
+  record.data = "12345";
+  auto first = (*stream)->put_record(record);
+  auto second = (*stream)->put_record(record);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  positions = (*stream)->shard_positions();
+  CHECK(positions[0].records == 2);
+  CHECK(positions[0].bytes == 14);
+  CHECK(positions[0].first_sequence_number == first->sequence_number);
+  CHECK(positions[0].last_sequence_number == second->sequence_number);
+}
+
+}  // namespace shoal::storage
