@@ -33,7 +33,7 @@ TEST_CASE("write_json renders what nlohmann's dump renders") {
 
 TEST_CASE("write_json agrees with nlohmann on random strings at every alignment") {
   std::mt19937 rng(11);
-  const std::string alphabet = std::string("abcXYZ019 \"\\/\n\t\x01\x1f\x7f", 21) + "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xFF";
+  const std::string alphabet = std::string("abcXYZ019 \"\\/\n\t\x01\x1f\x7f") + "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xFF";
   for (int i = 0; i < 3000; ++i) {
     std::string s;
     auto length = rng() % 40;
