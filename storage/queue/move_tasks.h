@@ -6,7 +6,9 @@
 // receives, parked long polls at next_due()); no thread runs tasks.
 // Thread-safe: one mutex serialises task state and the moves themselves.
 // Lock order: this mutex, then the registry's, then one queue at a time
-// (a queue never calls back into MoveTasks).
+// (a queue never calls back into MoveTasks). Queue waiters woken by a move
+// run with this mutex held, so they must not receive synchronously (the
+// server's wakers only post to the session's executor).
 #pragma once
 
 #include <atomic>
