@@ -475,6 +475,11 @@ QueueAttributes Queue::attributes() const {
   return state_->attributes;
 }
 
+std::optional<DeadLetterTarget> Queue::dead_letter() const {
+  std::lock_guard lock(state_->mu);
+  return state_->attributes.dead_letter;
+}
+
 void Queue::set_attributes(QueueAttributes attributes) {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);

@@ -69,6 +69,8 @@ class Queue {
   TimePoint created() const { return created_; }
   TimePoint last_modified() const;
   QueueAttributes attributes() const;
+  // attributes().dead_letter without copying the rest (read on every receive).
+  std::optional<DeadLetterTarget> dead_letter() const;
   void set_attributes(QueueAttributes attributes);
 
   std::map<std::string, std::string> tags() const;
