@@ -26,5 +26,11 @@ inline constexpr int kMaxKmsReuseSeconds = 86'400;
 inline constexpr int kMaxListQueuesResults = 1'000;
 inline constexpr std::size_t kMaxTagsPerQueue = 50;
 inline constexpr std::size_t kMaxPermissionLabelLength = 80;
+inline constexpr int kMinMaxReceiveCount = 1;  // RedrivePolicy maxReceiveCount
+inline constexpr int kMaxMaxReceiveCount = 1'000;
+inline constexpr std::size_t kMaxRedriveSourceQueueArns = 10;  // RedriveAllowPolicy byQueue
+inline constexpr int kMaxListDeadLetterSourceQueuesResults = 1'000;
+inline constexpr int kMaxMoveTaskMessagesPerSecond = 500;
+inline constexpr int kMaxListMoveTasksResults = 10;
 
 }  // namespace shoal::api::sqs::limits

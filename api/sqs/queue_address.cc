@@ -12,6 +12,22 @@ std::string queue_arn(const storage::QueueKey& key) {
   return "arn:aws:sqs:" + key.region + ":" + key.account + ":" + key.name;
 }
 
+std::optional<storage::QueueKey> parse_queue_arn(std::string_view arn) {
+  std::string_view parts[6];
+  for (int i = 0; i < 5; ++i) {
+    auto colon = arn.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    parts[i] = arn.substr(0, colon);
+    arn.remove_prefix(colon + 1);
+  }
+  parts[5] = arn;
+  if (parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2] != "sqs" || parts[3].empty() ||
+      !is_account_id(parts[4]) || parts[5].empty() || parts[5].find(':') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return storage::QueueKey{std::string(parts[4]), std::string(parts[3]), std::string(parts[5])};
+}
+
 bool is_account_id(std::string_view text) {
   if (text.size() != 12) return false;
   for (char c : text) {

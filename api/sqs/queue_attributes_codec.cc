@@ -7,6 +7,7 @@
 
 #include "api/sqs/limits.h"
 #include "api/sqs/queue_address.h"
+#include "api/sqs/redrive_policy.h"
 #include "api/sqs/sqs_errors.h"
 
 namespace shoal::api::sqs {
@@ -129,9 +130,8 @@ const std::vector<AttributeCodec>& codecs() {
        seconds_in("ReceiveMessageWaitTimeSeconds", 0, limits::kMaxWaitTimeSeconds,
                   &QueueAttributes::receive_message_wait),
        render_seconds(&QueueAttributes::receive_message_wait)},
-      {"RedrivePolicy", false, false, json_policy("RedrivePolicy", &QueueAttributes::redrive_policy),
-       render_if_set(&QueueAttributes::redrive_policy)},
-      {"RedriveAllowPolicy", false, false, json_policy("RedriveAllowPolicy", &QueueAttributes::redrive_allow_policy),
+      {"RedrivePolicy", false, false, parse_redrive_policy, render_if_set(&QueueAttributes::redrive_policy)},
+      {"RedriveAllowPolicy", false, false, parse_redrive_allow_policy,
        render_if_set(&QueueAttributes::redrive_allow_policy)},
       {"VisibilityTimeout", false, false,
        seconds_in("VisibilityTimeout", 0, limits::kMaxVisibilityTimeoutSeconds, &QueueAttributes::visibility_timeout),

@@ -15,4 +15,12 @@ ResolvedQueue resolve_queue(const SqsCall& call) {
   return {std::move(queue), {}};
 }
 
+ResolvedQueue resolve_queue_arn(const SqsCall& call, const char* parameter) {
+  auto arn = string_member(call.input, parameter);
+  auto key = arn ? parse_queue_arn(*arn) : std::nullopt;
+  auto queue = key ? call.queues.find(*key) : nullptr;
+  if (!queue) return {nullptr, arn_not_found(parameter)};
+  return {std::move(queue), {}};
+}
+
 }  // namespace shoal::api::sqs

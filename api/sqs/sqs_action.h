@@ -32,12 +32,16 @@ struct ResolvedQueue {
   AwsError error;
 };
 ResolvedQueue resolve_queue(const SqsCall& call);
+// The queue named by the ARN in input[parameter]; when it does not exist,
+// `error` is ResourceNotFoundException naming the parameter.
+ResolvedQueue resolve_queue_arn(const SqsCall& call, const char* parameter);
 
 // Sends one validated message; the answer's MessageId, digests and sequence number.
 nlohmann::json send_and_describe(storage::Queue& queue, storage::NewMessage message);
 
 #define SHOAL_SQS_ACTION(fn) ActionResult fn(const SqsCall& call)
 SHOAL_SQS_ACTION(add_permission);
+SHOAL_SQS_ACTION(cancel_message_move_task);
 SHOAL_SQS_ACTION(change_message_visibility);
 SHOAL_SQS_ACTION(change_message_visibility_batch);
 SHOAL_SQS_ACTION(create_queue);
@@ -46,6 +50,8 @@ SHOAL_SQS_ACTION(delete_message_batch);
 SHOAL_SQS_ACTION(delete_queue);
 SHOAL_SQS_ACTION(get_queue_attributes);
 SHOAL_SQS_ACTION(get_queue_url);
+SHOAL_SQS_ACTION(list_dead_letter_source_queues);
+SHOAL_SQS_ACTION(list_message_move_tasks);
 SHOAL_SQS_ACTION(list_queue_tags);
 SHOAL_SQS_ACTION(list_queues);
 SHOAL_SQS_ACTION(purge_queue);
@@ -54,6 +60,7 @@ SHOAL_SQS_ACTION(remove_permission);
 SHOAL_SQS_ACTION(send_message);
 SHOAL_SQS_ACTION(send_message_batch);
 SHOAL_SQS_ACTION(set_queue_attributes);
+SHOAL_SQS_ACTION(start_message_move_task);
 SHOAL_SQS_ACTION(tag_queue);
 SHOAL_SQS_ACTION(untag_queue);
 #undef SHOAL_SQS_ACTION

@@ -121,6 +121,13 @@ AwsError unknown_operation(std::string_view action) {
   return error("UnknownOperationException", "Unknown operation " + std::string(action) + ".");
 }
 
+AwsError arn_not_found(std::string_view parameter) {
+  return error("ResourceNotFoundException",
+               "The resource that you specified for the " + std::string(parameter) + " parameter doesn't exist.");
+}
+
+AwsError move_task_does_not_exist() { return error("ResourceNotFoundException", "Task does not exist."); }
+
 AwsError from_status(const storage::Status& status, std::string_view receipt_handle) {
   using Code = storage::Status::Code;
   switch (status.code()) {

@@ -34,6 +34,9 @@ AwsError batch_request_too_long(std::size_t bytes);
 AwsError receipt_handle_invalid(std::string_view handle);
 AwsError message_not_inflight();
 AwsError unknown_operation(std::string_view action);
+// ResourceNotFoundException for a queue ARN parameter (SourceArn, DestinationArn).
+AwsError arn_not_found(std::string_view parameter);
+AwsError move_task_does_not_exist();
 
 // Maps a failed engine status for an operation that names a receipt handle.
 AwsError from_status(const storage::Status& status, std::string_view receipt_handle = {});

@@ -15,6 +15,7 @@ using Handler = ActionResult (*)(const SqsCall&);
 const std::map<std::string_view, Handler, std::less<>>& handlers() {
   static const std::map<std::string_view, Handler, std::less<>> kHandlers = {
       {"AddPermission", add_permission},
+      {"CancelMessageMoveTask", cancel_message_move_task},
       {"ChangeMessageVisibility", change_message_visibility},
       {"ChangeMessageVisibilityBatch", change_message_visibility_batch},
       {"CreateQueue", create_queue},
@@ -23,6 +24,8 @@ const std::map<std::string_view, Handler, std::less<>>& handlers() {
       {"DeleteQueue", delete_queue},
       {"GetQueueAttributes", get_queue_attributes},
       {"GetQueueUrl", get_queue_url},
+      {"ListDeadLetterSourceQueues", list_dead_letter_source_queues},
+      {"ListMessageMoveTasks", list_message_move_tasks},
       {"ListQueueTags", list_queue_tags},
       {"ListQueues", list_queues},
       {"PurgeQueue", purge_queue},
@@ -31,6 +34,7 @@ const std::map<std::string_view, Handler, std::less<>>& handlers() {
       {"SendMessage", send_message},
       {"SendMessageBatch", send_message_batch},
       {"SetQueueAttributes", set_queue_attributes},
+      {"StartMessageMoveTask", start_message_move_task},
       {"TagQueue", tag_queue},
       {"UntagQueue", untag_queue},
   };
@@ -62,6 +66,8 @@ ActionResult SqsService::call(std::string_view action, nlohmann::json& input, Wi
   fold_attribute_names(action, input);
   if (auto invalid = model::validate(*operation, input, model::Dialect::kSqs)) return ActionResult::fail(*invalid);
   normalize_input(operation->input, input, format);
+  // Move tasks progress lazily: every request sees them caught up to now.
+  queues_.move_tasks().catch_up();
   return handler->second(SqsCall{ctx, input, queues_, clock_});
 }
 

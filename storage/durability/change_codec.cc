@@ -84,6 +84,11 @@ void put(ByteWriter& w, const QueueAttributes& a) {
   w.boolean(a.content_based_deduplication);
   w.bytes(a.deduplication_scope);
   w.bytes(a.fifo_throughput_limit);
+  w.boolean(a.dead_letter.has_value());
+  if (a.dead_letter) {
+    put(w, a.dead_letter->queue);
+    w.svarint(a.dead_letter->max_receive_count);
+  }
 }
 void get(ByteReader& r, QueueAttributes& a) {
   a.visibility_timeout = std::chrono::seconds(r.svarint());
@@ -101,6 +106,12 @@ void get(ByteReader& r, QueueAttributes& a) {
   a.content_based_deduplication = r.boolean();
   a.deduplication_scope = r.str();
   a.fifo_throughput_limit = r.str();
+  if (r.boolean()) {
+    DeadLetterTarget target;
+    get(r, target.queue);
+    target.max_receive_count = static_cast<int>(r.svarint());
+    a.dead_letter = std::move(target);
+  }
 }
 
 void put(ByteWriter& w, const StoredMessage& m) {

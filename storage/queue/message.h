@@ -10,6 +10,7 @@
 #include <string>
 
 #include "storage/clock.h"
+#include "storage/queue/queue_key.h"
 
 namespace shoal::storage {
 
@@ -49,6 +50,9 @@ struct StoredMessage {
   std::string deduplication_id;
   std::string sequence_number;  // FIFO; empty on standard queues
   TimePoint sent;
+  // The queue a dead-letter move took the message from (its
+  // DeadLetterQueueSourceArn); nullopt for messages sent here.
+  std::optional<QueueKey> dead_letter_source;
 };
 
 // One delivery of a message: the stored message plus this receive's state.
@@ -57,6 +61,14 @@ struct ReceivedMessage {
   std::string receipt_handle;  // new on every receive
   int receive_count = 0;       // including this receive
   TimePoint first_receive;
+};
+
+// A message leaving one queue for another (a dead-letter move or a move
+// task), with the delivery state it may carry along.
+struct MovedMessage {
+  std::shared_ptr<const StoredMessage> message;
+  int receive_count = 0;  // receives so far; 0 when never received
+  TimePoint first_receive{};
 };
 
 }  // namespace shoal::storage

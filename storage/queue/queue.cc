@@ -52,6 +52,7 @@ struct Born {
 
 // Greater-than orders, so std::*_heap keep the smallest on top.
 bool later_seq(const Ref& a, const Ref& b) { return a.seq > b.seq; }
+bool later_born(const Born& a, const Born& b) { return a.sent > b.sent; }
 bool later_time(const Timed& a, const Timed& b) {
   return a.at != b.at ? a.at > b.at : a.seq > b.seq;
 }
@@ -213,6 +214,10 @@ struct Queue::State {
   std::vector<Timed> timed;      // min-heap: delayed and in-flight messages
   std::deque<Born> born;         // every message by send time, for retention
   TimePoint born_last{};
+  // Min-heap by send time: messages moved in by a dead-letter move, whose
+  // send times are older than born's tail (standard queues keep retention
+  // from the original send).
+  std::vector<Born> born_moved;
   QueueCounts counts;
 
   std::uint64_t next_waiter = 1;
@@ -280,6 +285,12 @@ struct Queue::State {
       born.pop_front();
       if (it != messages.end()) erase(it);
     }
+    while (!born_moved.empty() && born_moved.front().sent + retention <= now) {
+      std::pop_heap(born_moved.begin(), born_moved.end(), later_born);
+      auto it = messages.find(born_moved.back().seq);
+      born_moved.pop_back();
+      if (it != messages.end()) erase(it);
+    }
     compact();
   }
 
@@ -295,6 +306,75 @@ struct Queue::State {
     if (born.size() > 2 * messages.size() + kSlack) {
       std::erase_if(born, [&](const Born& b) { return !messages.contains(b.seq); });
     }
+    if (born_moved.size() > 2 * messages.size() + kSlack) {
+      std::erase_if(born_moved, [&](const Born& b) { return !messages.contains(b.seq); });
+      std::make_heap(born_moved.begin(), born_moved.end(), later_born);
+    }
+  }
+
+  // Takes the message out of the queue for a move elsewhere.
+  MovedMessage extract(std::unordered_map<std::uint64_t, Entry>::iterator it) {
+    MovedMessage out{it->second.message, it->second.receive_count, it->second.first_receive};
+    erase(it);
+    return out;
+  }
+
+  // A message already received max_receive_count times leaves on its next
+  // receive attempt.
+  static bool exhausted(const Entry& e, int max_receive_count) {
+    return max_receive_count > 0 && e.receive_count >= max_receive_count;
+  }
+
+  // FIFO: moves out exhausted messages at the front of the groups a receive
+  // of max_messages would take from, until those fronts hold none, so the
+  // messages behind them are served in the same receive.
+  void drop_exhausted_fifo(std::size_t max_messages, int max_receive_count, std::vector<MovedMessage>* dead) {
+    if (dead == nullptr || max_receive_count <= 0) return;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (std::uint64_t seq : groups.next(max_messages)) {
+        auto it = messages.find(seq);
+        if (it != messages.end() && exhausted(it->second, max_receive_count)) {
+          dead->push_back(extract(it));
+          moved = true;
+        }
+      }
+    }
+  }
+
+  // Adds messages coming from another queue, visible at once.
+  std::vector<std::function<void()>> insert_moved(std::vector<std::shared_ptr<StoredMessage>> copies,
+                                                  const std::vector<MovedMessage>& moved, bool keep_receives,
+                                                  TimePoint now) {
+    for (std::size_t i = 0; i < copies.size(); ++i) {
+      auto& copy = copies[i];
+      if (fifo) {
+        last_sequence = next_sequence_value(last_sequence, now);
+        copy->sequence_number = format_sequence_number(last_sequence);
+      }
+      const std::uint64_t seq = next_seq++;
+      Entry& e = messages[seq];
+      if (keep_receives) {
+        e.receive_count = moved[i].receive_count;
+        e.first_receive = moved[i].first_receive;
+      }
+      e.where = Where::kVisible;
+      e.visible_at = now;
+      ++counts.visible;
+      if (fifo) {
+        // AWS: a FIFO dead-letter queue's retention restarts at the move.
+        born_last = std::max(born_last, now);
+        born.push_back({born_last, seq});
+        groups.add(copy->group_id, seq, true);
+      } else {
+        born_moved.push_back({copy->sent, seq});
+        std::push_heap(born_moved.begin(), born_moved.end(), later_born);
+        ready.push({seq, e.epoch});
+      }
+      e.message = std::move(copy);
+    }
+    if (!copies.empty() && !waiters.empty()) return collect_waiters();
+    return {};
   }
 
   // Earliest valid entry of the timed heap; drops stale tops on the way.
@@ -308,9 +388,12 @@ struct Queue::State {
     return std::nullopt;
   }
 
+  // With `dead` set, messages already received max_receive_count times are
+  // moved out into it instead of being delivered (see receive_redriving).
   std::vector<ReceivedMessage> take(int max_messages,
                                     std::optional<std::chrono::seconds> visibility_timeout,
-                                    TimePoint now, std::string_view attempt_id = {}) {
+                                    TimePoint now, std::string_view attempt_id = {},
+                                    int max_receive_count = 0, std::vector<MovedMessage>* dead = nullptr) {
     std::vector<ReceivedMessage> out;
     if (max_messages <= 0) return out;
     const auto visibility =
@@ -318,19 +401,23 @@ struct Queue::State {
     out.reserve(static_cast<std::size_t>(
         std::min<std::int64_t>(max_messages, std::max<std::int64_t>(counts.visible, 0))));
     if (fifo) {
+      const auto max = static_cast<std::size_t>(max_messages);
       if (attempt_id.empty()) {
-        out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, nullptr);
+        drop_exhausted_fifo(max, max_receive_count, dead);
+        out = take_fifo(max, visibility, now, nullptr);
       } else if (auto* taken = attempts.find(attempt_id, now); taken != nullptr && !taken->empty()) {
         if (auto again = replay(*taken, visibility, now)) {
           out = std::move(*again);
         } else {
+          drop_exhausted_fifo(max, max_receive_count, dead);
           std::vector<ReceiveAttempts::Taken> record;
-          out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, &record);
+          out = take_fifo(max, visibility, now, &record);
           attempts.remember(attempt_id, std::move(record), now);
         }
       } else {
+        drop_exhausted_fifo(max, max_receive_count, dead);
         std::vector<ReceiveAttempts::Taken> record;
-        out = take_fifo(static_cast<std::size_t>(max_messages), visibility, now, &record);
+        out = take_fifo(max, visibility, now, &record);
         attempts.remember(attempt_id, std::move(record), now);
       }
       compact();
@@ -341,6 +428,10 @@ struct Queue::State {
       const Ref r = ready.pop();
       auto it = messages.find(r.seq);
       if (it == messages.end() || it->second.epoch != r.epoch) continue;
+      if (dead != nullptr && exhausted(it->second, max_receive_count)) {
+        dead->push_back(extract(it));
+        continue;
+      }
       Entry& e = it->second;
       out.push_back(deliver(r.seq, e, now));
       if (visibility.count() > 0) {
@@ -464,6 +555,11 @@ QueueAttributes Queue::attributes() const {
   return state_->attributes;
 }
 
+std::optional<DeadLetterTarget> Queue::dead_letter() const {
+  std::lock_guard lock(state_->mu);
+  return state_->attributes.dead_letter;
+}
+
 void Queue::set_attributes(QueueAttributes attributes) {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
@@ -546,6 +642,83 @@ std::vector<ReceivedMessage> Queue::receive(int max_messages,
   state_->advance(now);
   auto out = state_->take(max_messages, visibility_timeout, now, attempt_id);
   state_->note_take(now, visibility_timeout);
+  return out;
+}
+
+RedriveReceive Queue::receive_redriving(int max_messages,
+                                        std::optional<std::chrono::seconds> visibility_timeout,
+                                        int max_receive_count, std::string_view attempt_id) {
+  const TimePoint now = clock_.now();
+  RedriveReceive out;
+  std::lock_guard lock(state_->mu);
+  state_->advance(now);
+  out.messages = state_->take(max_messages, visibility_timeout, now, attempt_id, max_receive_count,
+                              max_receive_count > 0 ? &out.dead_letters : nullptr);
+  return out;
+}
+
+namespace {
+
+// Copies made outside the queue's lock; the queue fills in what needs it.
+std::vector<std::shared_ptr<StoredMessage>> copy_moved(const std::vector<MovedMessage>& messages,
+                                                       const std::optional<QueueKey>& source) {
+  std::vector<std::shared_ptr<StoredMessage>> copies;
+  copies.reserve(messages.size());
+  for (const auto& m : messages) {
+    auto copy = std::make_shared<StoredMessage>(*m.message);
+    copy->dead_letter_source = source;
+    copy->sequence_number.clear();
+    copies.push_back(std::move(copy));
+  }
+  return copies;
+}
+
+}  // namespace
+
+void Queue::add_dead_letters(std::vector<MovedMessage> messages, const QueueKey& source) {
+  auto copies = copy_moved(messages, source);
+  const TimePoint now = clock_.now();
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->advance(now);
+    wakes = state_->insert_moved(std::move(copies), messages, true, now);
+  }
+  call_all(wakes);
+}
+
+void Queue::add_redriven(std::vector<MovedMessage> messages) {
+  auto copies = copy_moved(messages, std::nullopt);
+  const TimePoint now = clock_.now();
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->advance(now);
+    wakes = state_->insert_moved(std::move(copies), messages, false, now);
+  }
+  call_all(wakes);
+}
+
+std::vector<MovedMessage> Queue::take_for_move(std::size_t max_messages) {
+  const TimePoint now = clock_.now();
+  std::vector<MovedMessage> out;
+  std::lock_guard lock(state_->mu);
+  State& s = *state_;
+  s.advance(now);
+  if (s.fifo) {
+    for (std::uint64_t seq : s.groups.next(max_messages)) {
+      auto it = s.messages.find(seq);
+      if (it != s.messages.end()) out.push_back(s.extract(it));
+    }
+  } else {
+    while (out.size() < max_messages && !s.ready.empty()) {
+      const Ref r = s.ready.pop();
+      auto it = s.messages.find(r.seq);
+      if (it == s.messages.end() || it->second.epoch != r.epoch) continue;
+      out.push_back(s.extract(it));
+    }
+  }
+  s.compact();
   return out;
 }
 
@@ -644,6 +817,7 @@ Status Queue::purge() {
   s.timed.clear();
   s.groups.clear();
   s.born.clear();
+  s.born_moved.clear();
   s.counts = {};
   return Status::ok();
 }

@@ -23,6 +23,7 @@
 #include "storage/queue/message.h"
 #include "storage/queue/queue_attributes.h"
 #include "storage/queue/queue_changes.h"
+#include "storage/queue/queue_key.h"
 #include "storage/status.h"
 
 namespace shoal::storage {
@@ -68,6 +69,14 @@ struct QueueHooks {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> instance_and_secret;
 };
 
+// The result of Queue::receive_redriving.
+struct RedriveReceive {
+  std::vector<ReceivedMessage> messages;
+  // Messages that left the queue for its dead-letter queue, in the order the
+  // receive met them (on FIFO queues: group by group, in sequence order).
+  std::vector<MovedMessage> dead_letters;
+};
+
 class Queue {
  public:
   Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std::string> tags,
@@ -80,6 +89,8 @@ class Queue {
   TimePoint created() const { return created_; }
   TimePoint last_modified() const;
   QueueAttributes attributes() const;
+  // attributes().dead_letter without copying the rest (read on every receive).
+  std::optional<DeadLetterTarget> dead_letter() const;
   void set_attributes(QueueAttributes attributes);
 
   std::map<std::string, std::string> tags() const;
@@ -106,6 +117,31 @@ class Queue {
   std::vector<ReceivedMessage> receive(int max_messages,
                                        std::optional<std::chrono::seconds> visibility_timeout,
                                        std::string_view attempt_id = {});
+  // Dead-letter move, source side: receive(), except that every message the
+  // receive meets that was already received max_receive_count times leaves
+  // the queue instead of being delivered, and comes back in dead_letters (the
+  // caller hands them to the dead-letter queue: QueueRegistry::receive). Such
+  // messages do not count against max_messages; on FIFO queues the next
+  // message of the group is then served in the same receive. A replayed
+  // ReceiveRequestAttemptId moves nothing. max_receive_count <= 0: receive().
+  RedriveReceive receive_redriving(int max_messages, std::optional<std::chrono::seconds> visibility_timeout,
+                                   int max_receive_count, std::string_view attempt_id = {});
+  // Dead-letter move, DLQ side: adds messages taken from `source` by
+  // receive_redriving, visible at once, keeping MessageId, body, attributes,
+  // SentTimestamp, receive count and first receive time, and gaining
+  // dead_letter_source. Standard queues keep retention counting from the
+  // original send; FIFO queues count it from now and give each message a new
+  // sequence number in this queue (as AWS documents). No deduplication.
+  void add_dead_letters(std::vector<MovedMessage> messages, const QueueKey& source);
+  // Move task, destination side: adds redriven messages, visible at once,
+  // keeping MessageId, body, attributes and SentTimestamp; the receive count
+  // starts again from 0 (else the first receive would send them straight back
+  // to the DLQ) and dead_letter_source is cleared.
+  void add_redriven(std::vector<MovedMessage> messages);
+  // Move task, source side: takes out up to max_messages visible messages,
+  // oldest first (FIFO: in group order, as a receive would), for moving
+  // elsewhere. In-flight and delayed messages stay.
+  std::vector<MovedMessage> take_for_move(std::size_t max_messages);
   // receive(), and when it finds nothing, add_waiter(wake) under the same lock,
   // so a send racing with the poll cannot be missed. wake is not called when
   // messages are returned.

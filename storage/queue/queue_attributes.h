@@ -5,7 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "storage/queue/queue_key.h"
 
 namespace shoal::storage {
 
@@ -17,6 +20,7 @@ struct QueueAttributes {
   std::chrono::seconds receive_message_wait{0};
   std::string policy;                // JSON text, empty when none
   std::string redrive_policy;        // JSON text, empty when none
+  std::optional<DeadLetterTarget> dead_letter;  // redrive_policy's meaning; nullopt when none
   std::string redrive_allow_policy;  // JSON text, empty when none
   std::string kms_master_key_id;     // empty when none
   std::chrono::seconds kms_data_key_reuse_period{300};

@@ -23,15 +23,9 @@
 #include "storage/clock.h"
 #include "storage/queue/message.h"
 #include "storage/queue/queue_attributes.h"
+#include "storage/queue/queue_key.h"
 
 namespace shoal::storage {
-
-struct QueueKey {
-  std::string account;
-  std::string region;
-  std::string name;
-  auto operator<=>(const QueueKey&) const = default;
-};
 
 // ---- events ----
 

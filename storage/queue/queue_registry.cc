@@ -170,4 +170,25 @@ std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
   return removed;
 }
 
+std::vector<ReceivedMessage> QueueRegistry::receive(Queue& queue, int max_messages,
+                                                    std::optional<std::chrono::seconds> visibility_timeout,
+                                                    std::string_view attempt_id) {
+  move_tasks_.catch_up();
+  const auto target = queue.dead_letter();
+  std::shared_ptr<Queue> dlq = target ? find(target->queue) : nullptr;
+  if (!dlq) return queue.receive(max_messages, visibility_timeout, attempt_id);
+  auto out = queue.receive_redriving(max_messages, visibility_timeout, target->max_receive_count, attempt_id);
+  if (!out.dead_letters.empty()) dlq->add_dead_letters(std::move(out.dead_letters), queue.key());
+  return std::move(out.messages);
+}
+
+std::vector<std::shared_ptr<Queue>> QueueRegistry::dead_letter_sources(const QueueKey& dlq) const {
+  std::vector<std::shared_ptr<Queue>> out;
+  for (auto& queue : list(dlq.account, dlq.region, "")) {
+    const auto target = queue->dead_letter();
+    if (target && target->queue == dlq) out.push_back(std::move(queue));
+  }
+  return out;
+}
+
 }  // namespace shoal::storage

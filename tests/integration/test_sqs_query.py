@@ -8,10 +8,14 @@ sends: GET with a query string, the queue URL's path without QueueUrl,
 unknown actions, broken encoding. Expected wording comes from real-AWS
 recordings (aws-reference/localstack-snapshots, the [sqs_query] variants).
 botocore 1.29 does not check MD5s itself; the tests check them with sqs_md5.
+Dead-letter queues and move tasks repeat test_sqs_dlq.py's scenarios with the
+same expected results; botocore 1.29 predates the move-task actions, so those
+are raw form requests.
 """
 
 import base64
 import http.client
+import json
 import re
 import unittest
 import urllib.parse
@@ -511,6 +515,132 @@ class RawQueryTest(SqsQueryTestCase):
                                     "X-Amz-Target": "AmazonSQS.SendMessage"})
         self.assertEqual(status, 200, body)
         self.assertEqual(self.sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"], "from json")
+
+
+class DeadLetterQueueTest(SqsQueryTestCase):
+    """The scenarios of test_sqs_dlq.py (JSON) over the query protocol, with
+    the same expected results. Botocore 1.29 predates the move-task actions,
+    so those go as raw form requests."""
+
+    ACCOUNT = "000000000000"
+
+    def arn(self, url):
+        return "arn:aws:sqs:%s:%s:%s" % (REGION, self.ACCOUNT, url.rsplit("/", 1)[1])
+
+    def pipe(self):
+        dlq_url = self.new_queue(prefix="dlq")
+        src_url = self.new_queue(prefix="src", RedrivePolicy=json.dumps(
+            {"deadLetterTargetArn": self.arn(dlq_url), "maxReceiveCount": 1}))
+        return src_url, dlq_url
+
+    def fill_dlq(self, src_url, count):
+        for i in range(count):
+            self.sqs.send_message(QueueUrl=src_url, MessageBody="m%d" % i)
+        self.sqs.receive_message(QueueUrl=src_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        self.sqs.receive_message(QueueUrl=src_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+
+    def form(self, action, **params):
+        status, _, body = self.post_form(dict(Action=action, Version="2012-11-05", **params))
+        return status, body
+
+    def test_invalid_redrive_policy(self):
+        url = self.new_queue()
+        text = json.dumps({"deadLetterTargetArn": self.arn(url) + "-nope", "maxReceiveCount": 3})
+        with self.assertRaises(ClientError) as cm:
+            self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": text})
+        self.assert_error(cm, "InvalidParameterValue",
+                          "Value %s for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist."
+                          % text)
+        text = json.dumps({"deadLetterTargetArn": self.arn(url), "maxReceiveCount": 0})
+        with self.assertRaises(ClientError) as cm:
+            self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": text})
+        self.assert_error(cm, "InvalidParameterValue",
+                          "Value %s for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: "
+                          "0, valid values are from 1 to 1000 both inclusive." % text)
+
+    def test_message_moves_with_its_id_and_source_arn(self):
+        src_url, dlq_url = self.pipe()
+        sent = self.sqs.send_message(QueueUrl=src_url, MessageBody="message-1", MessageAttributes={
+            "MyAttribute": {"DataType": "String", "StringValue": "foobar"}})
+        before = self.sqs.receive_message(QueueUrl=src_url, VisibilityTimeout=0, AttributeNames=["All"])["Messages"]
+        self.assertNotIn("Messages", self.sqs.receive_message(QueueUrl=src_url))
+        moved = self.sqs.receive_message(QueueUrl=dlq_url, AttributeNames=["All"],
+                                         MessageAttributeNames=["All"])["Messages"][0]
+        self.assertEqual(moved["MessageId"], sent["MessageId"])
+        self.assertEqual(moved["Body"], "message-1")
+        self.assertEqual(moved["MD5OfMessageAttributes"], sent["MD5OfMessageAttributes"])
+        self.assertEqual(moved["Attributes"]["ApproximateReceiveCount"], "2")
+        self.assertEqual(moved["Attributes"]["SentTimestamp"], before[0]["Attributes"]["SentTimestamp"])
+        self.assertEqual(moved["Attributes"]["DeadLetterQueueSourceArn"], self.arn(src_url))
+
+    def test_list_dead_letter_source_queues(self):
+        src_url, dlq_url = self.pipe()
+        self.assertEqual(self.sqs.list_dead_letter_source_queues(QueueUrl=dlq_url)["queueUrls"], [src_url])
+        # An empty flattened list is no element at all in XML: botocore leaves the key out.
+        self.assertEqual(self.sqs.list_dead_letter_source_queues(QueueUrl=src_url).get("queueUrls", []), [])
+        status, body = self.form("ListDeadLetterSourceQueues", QueueUrl=dlq_url)
+        self.assertEqual(status, 200, body)
+        root = ET.fromstring(body)
+        self.assertEqual([e.text for e in root.iter(NS + "QueueUrl")], [src_url])
+
+    def test_move_task_workflow_and_errors(self):
+        src_url, dlq_url = self.pipe()
+        dest_url = self.new_queue(prefix="dest")
+        self.fill_dlq(src_url, 2)
+        status, body = self.form("StartMessageMoveTask", SourceArn=self.arn(src_url))
+        self.assertEqual(status, 400, body)
+        self.assertIn("<Code>InvalidParameterValue</Code>", body)
+        self.assertIn("<Message>Source queue must be configured as a Dead Letter Queue.</Message>", body)
+        status, body = self.form("StartMessageMoveTask", SourceArn=self.arn(dlq_url), DestinationArn=self.arn(dest_url))
+        self.assertEqual(status, 200, body)
+        handle = ET.fromstring(body).find(NS + "StartMessageMoveTaskResult/" + NS + "TaskHandle").text
+        self.assertEqual(json.loads(base64.b64decode(handle))["sourceArn"], self.arn(dlq_url))
+        got = self.sqs.receive_message(QueueUrl=dest_url, MaxNumberOfMessages=10)["Messages"]
+        self.assertEqual(sorted(m["Body"] for m in got), ["m0", "m1"])
+
+        status, body = self.form("ListMessageMoveTasks", SourceArn=self.arn(dlq_url))
+        self.assertEqual(status, 200, body)
+        entry = ET.fromstring(body).find(NS + "ListMessageMoveTasksResult/" + NS + "Results")
+        fields = {child.tag[len(NS):]: child.text for child in entry}
+        self.assertEqual(fields["Status"], "COMPLETED")
+        self.assertEqual(fields["ApproximateNumberOfMessagesMoved"], "2")
+        self.assertEqual(fields["ApproximateNumberOfMessagesToMove"], "2")
+        self.assertEqual(fields["SourceArn"], self.arn(dlq_url))
+        self.assertEqual(fields["DestinationArn"], self.arn(dest_url))
+        self.assertNotIn("TaskHandle", fields)
+
+        status, body = self.form("CancelMessageMoveTask", TaskHandle="foobared")
+        self.assertEqual(status, 400, body)
+        self.assertIn("<Message>Value for parameter TaskHandle is invalid.</Message>", body)
+        status, body = self.form("CancelMessageMoveTask", TaskHandle=handle)
+        self.assertEqual(status, 404, body)
+        self.assertIn("<Code>ResourceNotFoundException</Code>", body)
+        self.assertIn("<Message>Task does not exist.</Message>", body)
+        status, body = self.form("StartMessageMoveTask", SourceArn=self.arn(dlq_url) + "-nope")
+        self.assertEqual(status, 404, body)
+        self.assertIn("<Message>The resource that you specified for the SourceArn parameter doesn't exist.</Message>",
+                      body)
+
+    def test_running_task_is_cancelled(self):
+        src_url, dlq_url = self.pipe()
+        dest_url = self.new_queue(prefix="dest")
+        self.fill_dlq(src_url, 10)
+        status, body = self.form("StartMessageMoveTask", SourceArn=self.arn(dlq_url), DestinationArn=self.arn(dest_url),
+                                 MaxNumberOfMessagesPerSecond="1")
+        self.assertEqual(status, 200, body)
+        handle = ET.fromstring(body).find(NS + "StartMessageMoveTaskResult/" + NS + "TaskHandle").text
+        status, body = self.form("ListMessageMoveTasks", SourceArn=self.arn(dlq_url), MaxResults="10")
+        self.assertIn("<Status>RUNNING</Status>", body)
+        self.assertIn("<TaskHandle>%s</TaskHandle>" % handle, body)
+        self.assertIn("<MaxNumberOfMessagesPerSecond>1</MaxNumberOfMessagesPerSecond>", body)
+        status, body = self.form("CancelMessageMoveTask", TaskHandle=handle)
+        self.assertEqual(status, 200, body)
+        moved = int(ET.fromstring(body).find(
+            NS + "CancelMessageMoveTaskResult/" + NS + "ApproximateNumberOfMessagesMoved").text)
+        status, body = self.form("ListMessageMoveTasks", SourceArn=self.arn(dlq_url))
+        self.assertIn("<Status>CANCELLED</Status>", body)
+        attrs = self.sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
+        self.assertEqual(int(attrs["Attributes"]["ApproximateNumberOfMessages"]), 10 - moved)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 // CreateQueue: creates a queue, or returns the existing one's URL when every
 // requested attribute matches (else QueueAlreadyExists, naming the attribute).
+// A RedrivePolicy must name an existing dead-letter queue that admits it.
 #include "api/sqs/queue_address.h"
 #include "api/sqs/queue_attributes_codec.h"
+#include "api/sqs/redrive_policy.h"
 #include "api/sqs/sqs_action.h"
 #include "api/sqs/sqs_errors.h"
 
@@ -33,6 +35,9 @@ ActionResult create_queue(const SqsCall& call) {
   }
 
   storage::QueueKey key{call.ctx.account, call.ctx.region, name};
+  if (auto error = check_dead_letter_target(call.queues, key, wanted, requested_redrive_policy(attributes))) {
+    return ActionResult::fail(*error);
+  }
   auto result = call.queues.create(key, wanted, std::move(tags));
   if (!result.created) {
     if (auto differing = first_differing_attribute(*attributes, result.queue->attributes())) {

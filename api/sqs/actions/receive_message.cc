@@ -2,12 +2,15 @@
 // message attributes. With a wait time (the request's or the queue's
 // ReceiveMessageWaitTimeSeconds) and nothing visible, it becomes a long poll
 // that the server parks until a message becomes visible or the wait ends.
+// Messages past their queue's maxReceiveCount move to its dead-letter queue on
+// the way (QueueRegistry::receive) and carry DeadLetterQueueSourceArn there.
 #include <algorithm>
 #include <mutex>
 #include <utility>
 
 #include "api/sqs/limits.h"
 #include "api/sqs/message_md5.h"
+#include "api/sqs/queue_address.h"
 #include "api/sqs/sqs_action.h"
 #include "api/sqs/sqs_errors.h"
 
@@ -60,6 +63,7 @@ nlohmann::json render_message(const storage::ReceivedMessage& received, const Re
     put("MessageGroupId", m.group_id);
     put("MessageDeduplicationId", m.deduplication_id);
     put("SequenceNumber", m.sequence_number);
+    if (m.dead_letter_source) put("DeadLetterQueueSourceArn", queue_arn(*m.dead_letter_source));
     if (!attributes.empty()) out["Attributes"] = std::move(attributes);
   }
   if (!request.message_attributes.empty() && !m.attributes.empty()) {
@@ -86,8 +90,10 @@ nlohmann::json render_message(const storage::ReceivedMessage& received, const Re
   return out;
 }
 
-ActionResult receive_now(storage::Queue& queue, const ReceiveRequest& request) {
-  auto received = queue.receive(request.max_messages, request.visibility_timeout, request.attempt_id);
+// Through the registry, which moves messages past maxReceiveCount to the
+// queue's dead-letter queue and catches up move tasks.
+ActionResult receive_now(storage::QueueRegistry& queues, storage::Queue& queue, const ReceiveRequest& request) {
+  auto received = queues.receive(queue, request.max_messages, request.visibility_timeout, request.attempt_id);
   nlohmann::json out = nlohmann::json::object();
   if (!received.empty()) {
     nlohmann::json messages = nlohmann::json::array();
@@ -105,9 +111,10 @@ ActionResult receive_now(storage::Queue& queue, const ReceiveRequest& request) {
 // past its own socket timeout). With the clock running normally both agree.
 class ReceivePoll final : public PendingAction {
  public:
-  ReceivePoll(std::shared_ptr<storage::Queue> queue, ReceiveRequest request, const storage::Clock& clock,
-              seconds wait)
-      : queue_(std::move(queue)),
+  ReceivePoll(storage::QueueRegistry& queues, std::shared_ptr<storage::Queue> queue, ReceiveRequest request,
+              const storage::Clock& clock, seconds wait)
+      : queues_(queues),
+        queue_(std::move(queue)),
         request_(std::move(request)),
         clock_(clock),
         deadline_(clock.now() + wait),
@@ -116,7 +123,7 @@ class ReceivePoll final : public PendingAction {
 
   std::optional<ActionResult> poll(bool final) override {
     if (queue_->closed()) return ActionResult::ok(nlohmann::json::object());
-    auto result = receive_now(*queue_, request_);
+    auto result = receive_now(queues_, *queue_, request_);
     if (final || result.output.contains("Messages") || clock_.now() >= deadline_ ||
         std::chrono::steady_clock::now() >= real_deadline_) {
       return result;
@@ -128,6 +135,8 @@ class ReceivePoll final : public PendingAction {
     const auto now = clock_.now();
     auto next = deadline_;
     if (auto change = queue_->next_change(); change && *change < next) next = *change;
+    // A move task may be about to bring messages here.
+    if (auto due = queues_.move_tasks().next_due(); due && *due < next) next = *due;
     const auto engine_wait = std::chrono::duration_cast<milliseconds>(next - now);
     const auto real_wait =
         std::chrono::ceil<milliseconds>(real_deadline_ - std::chrono::steady_clock::now());
@@ -154,6 +163,7 @@ class ReceivePoll final : public PendingAction {
   }
 
  private:
+  storage::QueueRegistry& queues_;
   std::shared_ptr<storage::Queue> queue_;
   ReceiveRequest request_;
   const storage::Clock& clock_;
@@ -203,10 +213,10 @@ ActionResult receive_message(const SqsCall& call) {
   append_strings(member(call.input, "MessageAttributeNames"), request.message_attributes);
   request.attempt_id = string_member(call.input, "ReceiveRequestAttemptId").value_or("");
 
-  auto result = receive_now(*queue, request);
+  auto result = receive_now(call.queues, *queue, request);
   if (wait.count() == 0 || result.output.contains("Messages")) return result;
   return ActionResult::wait(
-      std::make_unique<ReceivePoll>(std::move(queue), std::move(request), call.clock, wait));
+      std::make_unique<ReceivePoll>(call.queues, std::move(queue), std::move(request), call.clock, wait));
 }
 
 }  // namespace shoal::api::sqs

@@ -1,5 +1,7 @@
-// SetQueueAttributes: validates every attribute before changing any.
+// SetQueueAttributes: validates every attribute before changing any; a new
+// RedrivePolicy must name an existing dead-letter queue that admits the queue.
 #include "api/sqs/queue_attributes_codec.h"
+#include "api/sqs/redrive_policy.h"
 #include "api/sqs/sqs_action.h"
 
 namespace shoal::api::sqs {
@@ -12,6 +14,12 @@ ActionResult set_queue_attributes(const SqsCall& call) {
   const auto* requested = member(call.input, "Attributes");
   if (auto invalid = apply_queue_attributes(requested ? *requested : kNone, AttributeUse::kSet, attributes)) {
     return ActionResult::fail(*invalid);
+  }
+  if (requested != nullptr && requested->contains("RedrivePolicy")) {
+    if (auto invalid_target =
+            check_dead_letter_target(call.queues, queue->key(), attributes, requested_redrive_policy(requested))) {
+      return ActionResult::fail(*invalid_target);
+    }
   }
   queue->set_attributes(std::move(attributes));
   return ActionResult::ok(nlohmann::json::object());
