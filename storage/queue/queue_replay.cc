@@ -1,0 +1,184 @@
+// Queue durability: replay of logged changes and snapshot images (see
+// queue_changes.h), kept apart from the live operations in queue.cc.
+#include <variant>
+
+#include "storage/queue/queue.h"
+#include "storage/queue/queue_state.h"
+
+namespace shoal::storage {
+namespace {
+
+std::uint64_t parse_sequence_value(const std::string& sequence_number) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 1; i < sequence_number.size(); ++i) value = value * 10 + (sequence_number[i] - '0');
+  return value;
+}
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> Queue::instance_and_secret() const {
+  return {state_->instance_id, state_->secret};
+}
+
+void Queue::set_observer(QueueObserver* observer) {
+  std::lock_guard lock(state_->mu);
+  state_->observer = observer;
+}
+
+void Queue::apply(const QueueChange& change) {
+  std::lock_guard lock(state_->mu);
+  State& s = *state_;
+  // Versioned events already reflected (a snapshot taken after them) are skipped.
+  auto fresh = [&s](std::uint64_t version) {
+    if (version <= s.version) return false;
+    s.version = version;
+    return true;
+  };
+  std::visit(
+      Overloaded{
+          [&](const QueueAttributesSet& c) {
+            if (!fresh(c.version)) return;
+            s.attributes = c.attributes;
+            s.attributes.fifo = s.fifo;
+            s.last_modified = c.at;
+          },
+          [&](const QueueTagsSet& c) {
+            if (fresh(c.version)) s.tags = c.tags;
+          },
+          [&](const MessageSent& c) {
+            if (!fresh(c.version)) return;
+            const TimePoint now = c.message->sent;
+            s.advance(now);
+            if (s.fifo && !c.message->sequence_number.empty()) {
+              s.last_sequence = std::max(s.last_sequence, parse_sequence_value(c.message->sequence_number));
+              if (!c.message->deduplication_id.empty()) {
+                s.dedup.remember(c.message->group_id, c.message->deduplication_id, c.dedup_per_group,
+                                 {c.message->message_id, c.message->sequence_number}, now);
+              }
+            }
+            s.insert(c.seq, c.message, now, c.visible_at);
+          },
+          [&](const MessagesReceived& c) {
+            if (!fresh(c.version)) return;
+            s.advance(c.at);
+            for (const auto& d : c.deliveries) {
+              s.receives = std::max(s.receives, d.nonce);
+              auto it = s.messages.find(d.seq);
+              if (it == s.messages.end()) continue;
+              Entry& e = it->second;
+              if (++e.receive_count == 1) e.first_receive = c.at;
+              e.nonce = d.nonce;
+              if (s.fifo) e.handle_live = true;
+              if (c.visible_at > c.at) s.schedule(d.seq, e, c.visible_at, Where::kInFlight);
+            }
+            s.compact();
+          },
+          [&](const VisibilityChanged& c) {
+            if (!fresh(c.version)) return;
+            s.advance(c.at);
+            auto it = s.messages.find(c.seq);
+            if (it == s.messages.end()) return;
+            if (c.visible_at > c.at) {
+              s.schedule(c.seq, it->second, c.visible_at, Where::kInFlight);
+            } else if (it->second.where != Where::kVisible) {
+              s.make_visible(c.seq, it->second, c.at);
+            }
+            s.compact();
+          },
+          [&](const MessageDeleted& c) {
+            if (!fresh(c.version)) return;
+            if (s.fifo) s.advance(c.at);
+            if (auto it = s.messages.find(c.seq); it != s.messages.end()) s.erase(it);
+            s.compact();
+          },
+          [&](const QueuePurged& c) {
+            if (!fresh(c.version)) return;
+            s.last_purge = c.at;
+            s.messages.clear();
+            s.ready.clear();
+            s.timed.clear();
+            s.groups.clear();
+            s.born.clear();
+            s.counts = {};
+          },
+          [&](const QueueImage& c) {
+            s.version = c.version;
+            s.last_modified = c.last_modified;
+            s.last_purge = c.last_purge;
+            s.attributes = c.attributes;
+            s.fifo = c.attributes.fifo;
+            s.tags = c.tags;
+            s.instance_id = c.instance_id;
+            s.secret = c.secret;
+            s.next_seq = c.next_seq;
+            s.receives = c.receives;
+            s.last_sequence = c.last_sequence;
+          },
+          [&](const MessageImage& c) {
+            if (s.messages.contains(c.seq)) return;
+            s.insert(c.seq, c.message, c.born, c.born);
+            Entry& e = s.messages.at(c.seq);
+            e.first_receive = c.first_receive;
+            e.nonce = c.nonce;
+            e.receive_count = c.receive_count;
+            e.handle_live = c.handle_live;
+            if (c.where == 1) s.schedule(c.seq, e, c.visible_at, Where::kDelayed);
+            if (c.where == 2) s.schedule(c.seq, e, c.visible_at, Where::kInFlight);
+          },
+          [&](const DedupImage& c) {
+            s.dedup.restore(c.key, {c.message_id, c.sequence_number}, c.expires);
+          },
+          [](const auto&) {},  // registry-level changes: QueueRegistry handles them
+      },
+      change);
+}
+
+void Queue::snapshot(const QueueChangeSink& emit) const {
+  std::lock_guard lock(state_->mu);
+  const State& s = *state_;
+  QueueImage image;
+  image.queue = durable_id_;
+  image.version = s.version;
+  image.key = key_;
+  image.created = created_;
+  image.last_modified = s.last_modified;
+  image.last_purge = s.last_purge;
+  image.attributes = s.attributes;
+  image.tags = s.tags;
+  image.instance_id = s.instance_id;
+  image.secret = s.secret;
+  image.next_seq = s.next_seq;
+  image.receives = s.receives;
+  image.last_sequence = s.last_sequence;
+  emit(image);
+  // In send order, so retention's deque is rebuilt in order.
+  for (const Born& b : s.born) {
+    auto it = s.messages.find(b.seq);
+    if (it == s.messages.end() || it->second.message == nullptr) continue;
+    const Entry& e = it->second;
+    MessageImage m;
+    m.queue = durable_id_;
+    m.seq = b.seq;
+    m.message = e.message;
+    m.born = b.sent;
+    m.first_receive = e.first_receive;
+    m.visible_at = e.visible_at;
+    m.nonce = e.nonce;
+    m.receive_count = e.receive_count;
+    m.where = static_cast<std::uint8_t>(e.where);
+    m.handle_live = e.handle_live;
+    emit(m);
+  }
+  s.dedup.for_each([&](const std::string& key, const DedupWindow::Original& original, TimePoint expires) {
+    emit(DedupImage{durable_id_, key, original.message_id, original.sequence_number, expires});
+  });
+}
+
+}  // namespace shoal::storage
