@@ -5,6 +5,7 @@ sixth GetRecords in a second get ProvisionedThroughputExceededException, and
 advancing the emulator's clock lets calls through again. The clock is frozen
 so a slow machine cannot refill a bucket between calls. Off by default."""
 
+import tempfile
 import unittest
 
 from botocore.exceptions import ClientError
@@ -101,6 +102,25 @@ class ThrottleTest(ServerTestCase):
         put = patient.put_record(StreamName="retry", Data=b"x", PartitionKey="k")
         self.assertEqual(put["ShardId"], "shardId-000000000000")
         self.assertEqual(put["ResponseMetadata"]["RetryAttempts"], 1)
+
+
+class ThrottleDurableTest(unittest.TestCase):
+    def test_only_accepted_records_survive_a_restart(self):
+        with tempfile.TemporaryDirectory() as data_dir:
+            with ShoalServer("--kinesis-throttle", "true", "--data-dir", data_dir) as server:
+                ok(server, "POST", "/_shoal/clock/freeze")
+                kinesis = client("kinesis", server.endpoint)
+                kinesis.create_stream(StreamName="kept", ShardCount=1)
+                for _ in range(3):
+                    kinesis.put_records(StreamName="kept", Records=records(500))
+                with self.assertRaises(ClientError):
+                    kinesis.put_record(StreamName="kept", Data=b"x", PartitionKey="k")
+            with ShoalServer("--kinesis-throttle", "true", "--data-dir", data_dir) as server:
+                shards = ok(server, "GET", "/_shoal/kinesis/shards?StreamName=kept")["Shards"]
+                self.assertEqual(shards[0]["Records"], 1000)
+                # A restart starts every shard with a full second's allowance.
+                kinesis = client("kinesis", server.endpoint)
+                self.assertEqual(kinesis.put_records(StreamName="kept", Records=records(500))["FailedRecordCount"], 0)
 
 
 class ThrottleOffTest(unittest.TestCase):
