@@ -57,6 +57,19 @@ std::string show_delay(const Options& o) {
   return std::to_string((o.*Field).count());
 }
 
+// true / 1 or false / 0.
+template <bool Options::*Field>
+std::optional<std::string> set_bool(Options& o, std::string_view v) {
+  if (v == "true" || v == "1") {
+    o.*Field = true;
+  } else if (v == "false" || v == "0") {
+    o.*Field = false;
+  } else {
+    return "expected true or false";
+  }
+  return std::nullopt;
+}
+
 const std::array kFlags{
     Flag{"--host", "SHOAL_HOST", "ADDRESS", "address to listen on (0.0.0.0: all interfaces)",
          [](const Options& o) { return o.host; },
@@ -128,6 +141,11 @@ const std::array kFlags{
            o.kinesis_shard_limit = static_cast<unsigned>(*n);
            return std::nullopt;
          }},
+    Flag{"--kinesis-throttle", "KINESIS_THROTTLE", "BOOL",
+         "true: enforce AWS's per-shard limits (writes 1 MiB/s and 1,000 records/s, reads 5 calls/s and "
+         "2 MiB/s) with ProvisionedThroughputExceededException, on the emulator's clock",
+         [](const Options& o) { return std::string(o.kinesis_throttle ? "true" : "false"); },
+         set_bool<&Options::kinesis_throttle>},
     Flag{"--config", "SHOAL_CONFIG", "FILE",
          "YAML or JSON file of queues and streams to create at start-up (idempotent; see README)",
          [](const Options& o) { return o.config_file.empty() ? std::string("(none)") : o.config_file; },
@@ -191,16 +209,7 @@ const std::array kFlags{
          "with --data-dir: true starts even when the log is damaged before its tail, dropping everything from the "
          "damage on (start-up reports what was dropped); false: refuse to start and say where the damage is",
          [](const Options& o) { return std::string(o.drop_damaged_log ? "true" : "false"); },
-         [](Options& o, std::string_view v) -> std::optional<std::string> {
-           if (v == "true" || v == "1") {
-             o.drop_damaged_log = true;
-           } else if (v == "false" || v == "0") {
-             o.drop_damaged_log = false;
-           } else {
-             return "expected true or false";
-           }
-           return std::nullopt;
-         }},
+         set_bool<&Options::drop_damaged_log>},
     Flag{"--log-level", "SHOAL_LOG_LEVEL", "LEVEL",
          "error | warn | info | debug (debug: one line per request: action, queue/stream, status, latency)",
          [](const Options& o) { return o.log_level; },

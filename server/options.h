@@ -30,6 +30,10 @@ struct Options {
   std::chrono::milliseconds kinesis_delete_delay{0};    // DELETING -> gone
   std::chrono::milliseconds kinesis_consumer_delay{0};  // consumer CREATING -> ACTIVE, DELETING -> gone
   unsigned kinesis_shard_limit = 500;                   // open shards per account and region
+  // AWS's per-shard throughput limits (1 MiB/s and 1,000 records/s written,
+  // 5 GetRecords/s and 2 MiB/s read), on the emulator's clock. Off: every
+  // call passes, as tests usually want.
+  bool kinesis_throttle = false;
   // Start-up configuration (server/startup_config.h): queues and streams
   // created before the server listens. Empty: none.
   std::string config_file;      // YAML or JSON

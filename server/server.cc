@@ -48,6 +48,7 @@ api::DispatcherOptions dispatcher_options(const Options& options) {
   delays.consumer_create = options.kinesis_consumer_delay;
   delays.consumer_remove = options.kinesis_consumer_delay;
   out.kinesis.limits.shard_limit = static_cast<int>(options.kinesis_shard_limit);
+  out.kinesis.limits.throughput.enabled = options.kinesis_throttle;
   if (!options.data_dir.empty()) {
     storage::durability::DurableOptions durable;
     durable.journal.dir = options.data_dir;
@@ -139,10 +140,11 @@ int Server::run() {
   // (and the storage mode and thread count in parentheses) from it.
   std::fprintf(stderr,
                "shoal %s listening on %s:%u (%s, %u thread%s); log level %s; Boost %d.%d.%d, OpenSSL %s; "
-               "control endpoints under /_shoal/\n",
+               "control endpoints under /_shoal/%s\n",
                SHOAL_VERSION, address.c_str(), unsigned{bound.port()}, storage.c_str(), options_.threads,
                options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
-               BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion);
+               BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion,
+               options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "");
   std::fflush(stderr);
 
   listener_->start();

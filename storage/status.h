@@ -21,6 +21,7 @@ class Status {
     kInvalidArgument,      // a value the engine refuses; message says which
     kLimitExceeded,
     kResourceInUse,        // exists, or not in a state that allows the change (Kinesis)
+    kThrottled,            // over a throughput limit; retrying later succeeds
   };
 
   Status() = default;
@@ -34,6 +35,7 @@ class Status {
   static Status invalid_argument(std::string m = {}) { return {Code::kInvalidArgument, std::move(m)}; }
   static Status limit_exceeded(std::string m = {}) { return {Code::kLimitExceeded, std::move(m)}; }
   static Status resource_in_use(std::string m = {}) { return {Code::kResourceInUse, std::move(m)}; }
+  static Status throttled(std::string m = {}) { return {Code::kThrottled, std::move(m)}; }
 
   bool is_ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return is_ok(); }

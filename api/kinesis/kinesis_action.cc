@@ -117,6 +117,8 @@ AwsError from_status(const storage::Status& status, const storage::StreamKey& ke
       return limit_exceeded(status.message());
     case Code::kHandleExpired:
       return expired_iterator(status.message());
+    case Code::kThrottled:
+      return error("ProvisionedThroughputExceededException", status.message());
     default:
       return error("InternalFailureException", status.message());
   }

@@ -91,6 +91,18 @@ std::optional<TimePoint> MoveTasks::next_due() const {
   return out;
 }
 
+void MoveTasks::clear(const std::optional<std::string>& account) {
+  std::lock_guard lock(mu_);
+  for (auto it = tasks_.begin(); it != tasks_.end();) {
+    if (account && it->first.account != *account) {
+      ++it;
+      continue;
+    }
+    for (auto& t : it->second) finish(t, MoveTaskStatus::kCancelled);  // keeps running_ right
+    it = tasks_.erase(it);
+  }
+}
+
 void MoveTasks::finish(MoveTask& task, MoveTaskStatus status, std::string reason) {
   if (task.status == MoveTaskStatus::kRunning) --running_;
   task.status = status;

@@ -77,6 +77,10 @@ class MoveTasks {
   void catch_up();
   // When the next message of some running task is due; nullopt when none runs.
   std::optional<TimePoint> next_due() const;
+  // Forgets every task (whose source is in `account`, when given), running
+  // or finished, without moving anything more: a reset's queues may be
+  // recreated under the same names and must not inherit old tasks.
+  void clear(const std::optional<std::string>& account = std::nullopt);
 
  private:
   void advance(MoveTask& task, TimePoint now);  // under mu_

@@ -156,6 +156,9 @@ std::vector<std::shared_ptr<Queue>> QueueRegistry::all() const {
 }
 
 std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
+  // Tasks first, so none moves a message between the queues' removal and
+  // their recreation under the same names.
+  move_tasks_.clear(account);
   std::vector<QueueKey> keys;
   {
     std::shared_lock lock(mutex_);

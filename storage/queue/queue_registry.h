@@ -59,7 +59,8 @@ class QueueRegistry {
   // Every queue of every account and region, by key.
   std::vector<std::shared_ptr<Queue>> all() const;
   // Removes and closes every queue (of one account when given), so parked
-  // long polls end; returns how many were removed.
+  // long polls end, and forgets their message move tasks; returns how many
+  // queues were removed.
   std::size_t clear(const std::optional<std::string>& account = std::nullopt);
 
   const Clock& clock() const { return clock_; }

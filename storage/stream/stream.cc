@@ -114,12 +114,8 @@ Result<PutRecordOutcome> Stream::put_record(const PutRecordInput& record) {
   s.refresh(now);
   if (auto st = s.readable(now); !st) return st;
   if (auto st = s.check_record(record, now); !st) return st;
-  ++s.version;
-  if (s.observer == nullptr) return s.append(record, now, nullptr);
-  RecordsPut log{s.id, s.version, now, {}};
-  auto out = s.append(record, now, &log);
-  s.observer->on_change(log);
-  return out;
+  std::vector<PutRecordOutcome> out = s.write(std::span(&record, 1), now);
+  return std::move(out.front());
 }
 
 Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutRecordInput>& records) {
@@ -133,18 +129,7 @@ Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutR
       return Status::invalid_argument("record " + std::to_string(i) + ": " + st.message());
     }
   }
-  std::vector<PutRecordOutcome> out;
-  out.reserve(records.size());
-  ++s.version;
-  if (s.observer == nullptr) {
-    for (const auto& r : records) out.push_back(s.append(r, now, nullptr));
-    return out;
-  }
-  RecordsPut log{s.id, s.version, now, {}};
-  log.records.reserve(records.size());
-  for (const auto& r : records) out.push_back(s.append(r, now, &log));
-  s.observer->on_change(log);
-  return out;
+  return s.write(records, now);
 }
 
 Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request) {
@@ -199,6 +184,10 @@ Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, i
     return Status::not_found("shard " + shard_id_for_index(state.shard_index) + " no longer exists");
   }
   const Shard& shard = it->second;
+  ShardThroughput* meter = s.meter(shard.index());
+  if (meter && !meter->admit_read(now)) {
+    return Status::throttled("reads of shard " + shard_id_for_index(shard.index()) + " over the limit");
+  }
   const auto& records = shard.records();
   limit = std::clamp(limit, 1, kMaxGetRecordsLimit);
 
@@ -216,6 +205,7 @@ Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, i
     next = r.counter + 1;
     ++pos;
   }
+  if (meter) meter->charge_read(bytes);
   if (pos < records.size()) out.millis_behind_latest = std::max<std::int64_t>(0, to_epoch_ms(now) - records[pos].arrival_ms);
 
   if (!shard.open() && pos == records.size()) {

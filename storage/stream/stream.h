@@ -72,10 +72,14 @@ class Stream {
   // covers it. kInvalidArgument: data + partition key over max_record_size_kib
   // (message: "size N exceeds limit M"), or a sequence_number_for_ordering that
   // is not a sequence number or lies in the future. The new number is greater
-  // than every earlier one of the shard.
+  // than every earlier one of the shard. With limits.throughput enabled, a
+  // record over its shard's write limit is not written and its outcome says
+  // throttled (the call still succeeds).
   Result<PutRecordOutcome> put_record(const PutRecordInput& record);
-  // All or nothing under one lock: any oversized or invalid record fails the
-  // call (message starts with "record I: "). Outcomes in input order.
+  // Under one lock: any oversized or invalid record fails the whole call
+  // (message starts with "record I: "); otherwise every record is written
+  // but those its shard's write limit refuses (throttled outcomes). Outcomes
+  // in input order.
   Result<std::vector<PutRecordOutcome>> put_records(const std::vector<PutRecordInput>& records);
   // kNotFound: unknown shard (message names it); kInvalidArgument: a sequence
   // number that does not decode or belongs to another shard.
@@ -83,7 +87,8 @@ class Stream {
   // state comes from ShardIteratorCodec::decode (StreamRegistry::get_records
   // does both). Up to limit (1..10000) records and kMaxGetRecordsBytes of
   // data + partition keys (at least one record when any is readable).
-  // kNotFound: the shard expired; kInvalidArgument: iterator of another stream.
+  // kNotFound: the shard expired; kInvalidArgument: iterator of another stream;
+  // kThrottled: the shard's read limit (limits.throughput) refuses the call.
   Result<GetRecordsOutcome> get_records(const ShardIteratorState& state, int limit);
 
   // ---- resharding (stream must be ACTIVE; becomes UPDATING for the update

@@ -9,9 +9,11 @@
 #include <climits>
 #include <mutex>
 #include <set>
+#include <span>
 
 #include "storage/stream/sequence_number.h"
 #include "storage/stream/shard.h"
+#include "storage/stream/shard_throughput.h"
 #include "storage/stream/stream.h"
 
 namespace shoal::storage {
@@ -45,6 +47,15 @@ struct Stream::State {
   std::optional<PendingReshard> pending;
   int max_record_size_kib = kDefaultMaxRecordSizeKib;
   WarmThroughput warm;
+  // Per-shard throughput accounting by shard index, made on first use; only
+  // when limits.throughput is enabled. Not durable: a restart refills it.
+  std::map<std::uint32_t, ShardThroughput> throughput;
+
+  // nullptr when throughput limits are off.
+  ShardThroughput* meter(std::uint32_t index) {
+    if (!limits.throughput.enabled) return nullptr;
+    return &throughput.try_emplace(index, limits.throughput).first->second;
+  }
 
   // Durability: every change counts one version and is reported to the
   // observer (if any) while the mutex is held.
@@ -163,6 +174,7 @@ struct Stream::State {
     for (auto it = shards.begin(); it != shards.end();) {
       it->second.trim(horizon);
       if (!it->second.open() && *it->second.closed() <= horizon && it->second.records().empty()) {
+        throughput.erase(it->first);
         it = shards.erase(it);
       } else {
         ++it;
@@ -196,12 +208,41 @@ struct Stream::State {
     return Status::ok();
   }
 
+  // Writes the record unless its shard's write limit refuses it (then the
+  // outcome says throttled and nothing changes).
   PutRecordOutcome append(const PutRecordInput& r, TimePoint now, RecordsPut* log) {
     const HashKey hash = r.explicit_hash_key ? *r.explicit_hash_key : partition_key_hash(r.partition_key);
     Shard& shard = route(hash);
+    if (ShardThroughput* m = meter(shard.index())) {
+      const auto bytes = static_cast<std::int64_t>(r.partition_key.size() + r.data.size());
+      if (!m->admit_write(now, bytes)) return {shard_id_for_index(shard.index()), {}, encryption, true};
+    }
     const StoredRecord& stored = shard.append(now, r.partition_key, r.data, encryption);
     if (log != nullptr) log->records.push_back({shard.index(), r.partition_key, r.data});
     return {shard_id_for_index(shard.index()), shard.sequence_number(stored), encryption};
+  }
+
+  // Appends checked records as one change (one version, one RecordsPut);
+  // records their shard's write limit refuses come back throttled, and a
+  // call whose every record was refused changes nothing.
+  std::vector<PutRecordOutcome> write(std::span<const PutRecordInput> records, TimePoint now) {
+    std::vector<PutRecordOutcome> out;
+    out.reserve(records.size());
+    ++version;
+    RecordsPut log{id, version, now, {}};
+    RecordsPut* logged = observer != nullptr ? &log : nullptr;
+    if (logged) log.records.reserve(records.size());
+    bool wrote = false;
+    for (const auto& r : records) {
+      out.push_back(append(r, now, logged));
+      wrote = wrote || !out.back().throttled;
+    }
+    if (!wrote) {
+      --version;
+    } else if (logged) {
+      observer->on_change(log);
+    }
+    return out;
   }
 
   Result<MonitoringChange> change_metrics(const std::vector<std::string>& names, bool enable,

@@ -66,12 +66,23 @@ struct StreamDelays {
   std::chrono::milliseconds consumer_remove{0};  // consumer DELETING -> gone
 };
 
+// AWS's per-shard throughput limits (shard_throughput.h). Off by default:
+// most tests want every call accepted at once.
+struct ThroughputLimits {
+  bool enabled = false;
+  std::int64_t write_bytes_per_second = 1 << 20;  // partition keys + data
+  std::int64_t write_records_per_second = 1000;
+  std::int64_t read_calls_per_second = 5;
+  std::int64_t read_bytes_per_second = 2 << 20;
+};
+
 struct StreamLimits {
   int shard_limit = 500;            // open shards per account and region
   int on_demand_stream_limit = 50;  // ON_DEMAND streams per account and region
   int on_demand_shard_count = 4;    // shards of a new ON_DEMAND stream
   int max_consumers = 20;           // per stream
   int max_tags = 50;                // per stream
+  ThroughputLimits throughput;      // per shard
 };
 
 // What CreateStream asks for (the api has validated ranges from the model).
@@ -133,9 +144,12 @@ struct PutRecordInput {
 };
 
 struct PutRecordOutcome {
-  std::string shard_id;
-  std::string sequence_number;
+  std::string shard_id;         // where it went (or would have gone)
+  std::string sequence_number;  // empty when throttled
   EncryptionType encryption = EncryptionType::kNone;
+  // The shard's write limit refused the record (ThroughputLimits); nothing
+  // was written.
+  bool throttled = false;
 };
 
 struct IteratorRequest {

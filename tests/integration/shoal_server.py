@@ -193,11 +193,14 @@ def stop_checked(server):
 
 class ServerTestCase(unittest.TestCase):
     """One server per test class, started before its first test; the class
-    fails if the server does not shut down cleanly afterwards."""
+    fails if the server does not shut down cleanly afterwards. server_args:
+    flags for that server."""
+
+    server_args = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.server = ShoalServer()
+        cls.server = ShoalServer(*cls.server_args)
         cls.server.start()
 
     @classmethod

@@ -2,7 +2,9 @@
 boto3's retry logic sees and retries, seeded determinism, added latency,
 dropped connections; --log-level and SHOAL_LOG_LEVEL."""
 
+import re
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -132,6 +134,28 @@ class LogTest(unittest.TestCase):
         self.assertNotIn("request sqs CreateQueue", text)
         self.assertRegex(text, r"warn request sqs SendMessage quiet 500")
         self.assertRegex(text, r"shoal \d+\.\d+\.\d+ listening on \S+ \(in memory, \d+ threads?\); log level info; Boost \d+\.\d+\.\d+, OpenSSL \d")
+
+    def test_debug_lines_name_the_stream_and_the_status_of_kinesis_requests(self):
+        with ShoalServer("--log-level", "debug", "--kinesis-throttle", "true") as server:
+            ok(server, "POST", "/_shoal/clock/freeze")
+            kinesis = client("kinesis", server.endpoint)
+            kinesis.create_stream(StreamName="traced", ShardCount=1)
+            kinesis.put_records(StreamName="traced", Records=[{"Data": b"x", "PartitionKey": "k"}] * 500)
+            kinesis.put_records(StreamName="traced", Records=[{"Data": b"x", "PartitionKey": "k"}] * 500)
+            with self.assertRaises(ClientError):
+                kinesis.put_record(StreamName="traced", Data=b"x", PartitionKey="k")
+        text = server.stderr_text()
+        self.assertRegex(text, r"debug request kinesis CreateStream traced 200 [0-9.]+ms")
+        self.assertRegex(text, r"debug request kinesis PutRecord traced 400 [0-9.]+ms")
+
+    def test_start_up_line_names_durable_storage(self):
+        with tempfile.TemporaryDirectory() as data_dir:
+            with ShoalServer("--data-dir", data_dir, "--log-level", "warn") as server:
+                client("sqs", server.endpoint).create_queue(QueueName="kept")
+            text = server.stderr_text()
+        self.assertRegex(text, r"shoal \d+\.\d+\.\d+ listening on 127\.0\.0\.1:\d+ \(data dir " + re.escape(data_dir) +
+                         r", fsync always, \d+ threads?\); log level warn; Boost \d+\.\d+\.\d+, OpenSSL \d")
+        self.assertNotIn("request sqs CreateQueue", text)
 
     def test_bad_level_is_refused(self):
         result = subprocess.run([binary_path(), "--port", "0"], env={"SHOAL_LOG_LEVEL": "verbose"},

@@ -57,6 +57,39 @@ class ResetTest(ServerTestCase):
         self.assertNotIn("Messages", result)
 
 
+    def test_reset_forgets_message_move_tasks(self):
+        def pipe():
+            dlq = self.sqs.create_queue(QueueName="reset-dlq")["QueueUrl"]
+            arn = "arn:aws:sqs:us-east-1:000000000000:reset-dlq"
+            src = self.sqs.create_queue(QueueName="reset-src", Attributes={
+                "RedrivePolicy": '{"deadLetterTargetArn": "%s", "maxReceiveCount": 1}' % arn})["QueueUrl"]
+            for i in range(5):
+                self.sqs.send_message(QueueUrl=src, MessageBody="m%d" % i)
+            for _ in range(5):
+                self.sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
+            wait_until(lambda: self.queue_depth(dlq) == 5)
+            return src, dlq, arn
+
+        ok(self.server, "POST", "/_shoal/clock/freeze")
+        self.addCleanup(ok, self.server, "POST", "/_shoal/clock/resume")
+        src, dlq, arn = pipe()
+        # One message a second: four are still to move when the reset comes.
+        self.sqs.start_message_move_task(SourceArn=arn, MaxNumberOfMessagesPerSecond=1)
+        ok(self.server, "POST", "/_shoal/reset", {"service": "sqs"})
+
+        src, dlq, arn = pipe()  # the same names again
+        self.assertEqual(self.sqs.list_message_move_tasks(SourceArn=arn)["Results"], [])
+        ok(self.server, "POST", "/_shoal/clock/advance?seconds=60")
+        self.assertEqual(self.queue_depth(dlq), 5)  # no inherited task moved them
+        self.assertEqual(self.queue_depth(src), 0)
+        # And a task may start: none is left running.
+        self.sqs.start_message_move_task(SourceArn=arn)
+
+    def queue_depth(self, url):
+        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
 class PeekTest(ServerTestCase):
     def setUp(self):
         ok(self.server, "POST", "/_shoal/reset")

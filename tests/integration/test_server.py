@@ -269,7 +269,8 @@ class FlagsTest(unittest.TestCase):
         for flag, var in [("--host", "SHOAL_HOST"), ("--port", "SHOAL_PORT"), ("--threads", "SHOAL_THREADS"),
                           ("--max-body-bytes", "SHOAL_MAX_BODY_BYTES"),
                           ("--idle-timeout-seconds", "SHOAL_IDLE_TIMEOUT_SECONDS"),
-                          ("--advertised-host", "SHOAL_ADVERTISED_HOST")]:
+                          ("--advertised-host", "SHOAL_ADVERTISED_HOST"),
+                          ("--kinesis-throttle", "KINESIS_THROTTLE")]:
             self.assertIn(flag, result.stdout)
             self.assertIn(var, result.stdout)
 
@@ -277,7 +278,8 @@ class FlagsTest(unittest.TestCase):
         cases = [(["--no-such-flag"], {}), (["--port", "http"], {}), (["--port", "70000"], {}),
                  (["--threads", "0"], {}), (["--port"], {}), (["--max-body-bytes", "-1"], {}),
                  (["--host", "http://x/"], {}), ([], {"SHOAL_PORT": "nope"}),
-                 ([], {"SHOAL_IDLE_TIMEOUT_SECONDS": "1.5"})]
+                 ([], {"SHOAL_IDLE_TIMEOUT_SECONDS": "1.5"}), (["--kinesis-throttle", "yes"], {}),
+                 ([], {"KINESIS_THROTTLE": "on"})]
         for args, env in cases:
             with self.subTest(args=args, env=env):
                 result = self.run_binary(*args, env=env)

@@ -54,6 +54,15 @@ AwsError could_not_find_shard(std::string_view shard_id, const storage::StreamKe
                             " under account " + key.account + ".");
 }
 
+std::string shard_rate_exceeded_message(std::string_view shard_id, const storage::StreamKey& key) {
+  return "Rate exceeded for shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
+         key.account + ".";
+}
+
+AwsError shard_rate_exceeded(std::string_view shard_id, const storage::StreamKey& key) {
+  return error("ProvisionedThroughputExceededException", shard_rate_exceeded_message(shard_id, key));
+}
+
 AwsError shard_does_not_exist(std::string_view shard_id, const storage::StreamKey& key) {
   return resource_not_found("Shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
                             key.account + " does not exist");

@@ -34,6 +34,11 @@ AwsError stream_not_active_error(const storage::StreamKey& key, storage::StreamS
 AwsError could_not_find_shard(std::string_view shard_id, const storage::StreamKey& key);
 // "Shard S in stream X under account Y does not exist"
 AwsError shard_does_not_exist(std::string_view shard_id, const storage::StreamKey& key);
+// "Rate exceeded for shard S in stream X under account Y.": what AWS says
+// when a shard's read or write limit throttles a call or a PutRecords entry.
+std::string shard_rate_exceeded_message(std::string_view shard_id, const storage::StreamKey& key);
+// ProvisionedThroughputExceededException (400) with that message.
+AwsError shard_rate_exceeded(std::string_view shard_id, const storage::StreamKey& key);
 // AWS's account shard limit text ("This request would exceed the shard limit ...").
 AwsError shard_limit_exceeded(const storage::StreamKey& key, int current, int limit, int additional);
 

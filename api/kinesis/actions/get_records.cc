@@ -1,6 +1,7 @@
 // GetRecords: up to Limit (default 10000) records from a shard iterator, with
 // NextShardIterator (absent once a closed shard is read to its end, when
-// ChildShards names its children) and MillisBehindLatest.
+// ChildShards names its children) and MillisBehindLatest; with throughput
+// limits on, ProvisionedThroughputExceededException past the shard's read limit.
 #include <charconv>
 #include <ctime>
 
@@ -80,6 +81,8 @@ ActionResult get_records(const KinesisCall& call) {
         return ActionResult::fail(shard_does_not_exist(shard_id, key));
       case storage::Status::Code::kInvalidArgument:  // an iterator of an earlier stream of that name
         return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
+      case storage::Status::Code::kThrottled:  // the iterator stays valid: the caller retries with it
+        return ActionResult::fail(shard_rate_exceeded(shard_id, key));
       default:
         return ActionResult::fail(stream_call_error(status, key, stream.get()));
     }

@@ -1,5 +1,7 @@
 // PutRecord: one record routed by ExplicitHashKey or MD5(PartitionKey) to the
-// open shard covering it; answers ShardId, SequenceNumber, EncryptionType.
+// open shard covering it; answers ShardId, SequenceNumber, EncryptionType, or
+// ProvisionedThroughputExceededException when throughput limits are on and
+// the shard's write limit refuses it.
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/actions/record_input.h"
 #include "api/kinesis/kinesis_action.h"
@@ -30,6 +32,7 @@ ActionResult put_record(const KinesisCall& call) {
     }
     return ActionResult::fail(stream_call_error(status, key, resolved.stream.get()));
   }
+  if (outcome->throttled) return ActionResult::fail(shard_rate_exceeded(outcome->shard_id, key));
   return ActionResult::ok({{"ShardId", std::move(outcome->shard_id)},
                            {"SequenceNumber", std::move(outcome->sequence_number)},
                            {"EncryptionType", std::string(storage::to_string(outcome->encryption))}});

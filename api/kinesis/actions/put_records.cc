@@ -1,9 +1,9 @@
 // PutRecords: up to 500 records (5 MiB with partition keys) written under one
-// stream lock; results in request order with FailedRecordCount. The engine
-// writes a batch all or nothing and nothing in this emulator fails a single
-// record (no throttling), so every result carries ShardId + SequenceNumber;
-// a record the engine refuses (too large) rejects the request as AWS's model
-// validation does.
+// stream lock; results in request order with FailedRecordCount. A record the
+// engine refuses (too large) rejects the request as AWS's model validation
+// does. With throughput limits on, records over their shard's write limit
+// fail one by one (ErrorCode ProvisionedThroughputExceededException, AWS's
+// ErrorMessage) while the others are written.
 #include <cstdlib>
 
 #include "api/kinesis/actions/data_plane_helpers.h"
@@ -51,14 +51,21 @@ ActionResult put_records(const KinesisCall& call) {
   nlohmann::json results = nlohmann::json::array();
   results.get_ref<nlohmann::json::array_t&>().reserve(outcomes.size());
   storage::EncryptionType encryption = storage::EncryptionType::kNone;
+  int failed = 0;
   for (auto& o : outcomes) {
     encryption = o.encryption;
     nlohmann::json r = nlohmann::json::object();
-    r["SequenceNumber"] = std::move(o.sequence_number);
-    r["ShardId"] = std::move(o.shard_id);
+    if (o.throttled) {
+      ++failed;
+      r["ErrorCode"] = "ProvisionedThroughputExceededException";
+      r["ErrorMessage"] = shard_rate_exceeded_message(o.shard_id, key);
+    } else {
+      r["SequenceNumber"] = std::move(o.sequence_number);
+      r["ShardId"] = std::move(o.shard_id);
+    }
     results.push_back(std::move(r));
   }
-  return ActionResult::ok({{"FailedRecordCount", 0},
+  return ActionResult::ok({{"FailedRecordCount", failed},
                            {"Records", std::move(results)},
                            {"EncryptionType", std::string(storage::to_string(encryption))}});
 }

@@ -198,4 +198,34 @@ TEST_CASE_FIXTURE(Fixture, "a task on an empty DLQ completes at once") {
   CHECK(started.task.to_move == 0);
 }
 
+TEST_CASE_FIXTURE(Fixture, "clear (a reset) forgets tasks: recreated queues of the same names inherit none") {
+  fill_dlq(10);
+  REQUIRE(registry.move_tasks().start(dlq->key(), dest->key(), 1).status.is_ok());
+  const QueueKey other_dlq{"111111111111", "us-east-1", "dlq"};
+  registry.create(other_dlq, {}, {});
+  REQUIRE(registry.move_tasks().start(other_dlq, std::nullopt, std::nullopt).status.is_ok());
+
+  registry.clear(std::string("000000000000"));
+  CHECK_FALSE(registry.move_tasks().next_due().has_value());  // the running task is gone
+  CHECK(registry.move_tasks().list(other_dlq, 10).size() == 1);  // other accounts keep theirs
+
+  // Same names again, and messages in the new DLQ: nothing moves by itself.
+  dlq = registry.create(key_of("dlq"), {}, {}).queue;
+  dest = registry.create(key_of("dest"), {}, {}).queue;
+  QueueAttributes s;
+  s.dead_letter = DeadLetterTarget{dlq->key(), 1};
+  source = registry.create(key_of("source"), s, {}).queue;
+  fill_dlq(3);
+  clock.advance(60s);
+  registry.move_tasks().catch_up();
+  CHECK(dest->counts().visible == 0);
+  CHECK(dlq->counts().visible == 3);
+  CHECK(only_task_count() == 0);
+  // And a new task may start at once (none is running).
+  CHECK(registry.move_tasks().start(dlq->key(), dest->key(), 1).status.is_ok());
+
+  registry.clear();
+  CHECK(registry.move_tasks().list(other_dlq, 10).empty());
+}
+
 }  // namespace shoal::storage
