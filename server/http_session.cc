@@ -9,6 +9,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cstdio>
 #include <exception>
@@ -35,26 +36,6 @@ constexpr std::size_t kLingerChunk = std::size_t{64} * 1024;
 // read stops after that; a disconnect is then only seen when answering).
 constexpr std::size_t kWatchChunk = 4096;
 constexpr std::size_t kMaxWatchBuffered = 1 << 20;
-
-api::ApiRequest to_api_request(http::request<http::string_body>&& req) {
-  api::ApiRequest out;
-  out.method = std::string(req.method_string());
-  std::string_view target = req.target();
-  if (auto q = target.find('?'); q != std::string_view::npos) {
-    out.query = std::string(target.substr(q + 1));
-    target = target.substr(0, q);
-  }
-  out.path = std::string(target);
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (char& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    out.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  out.body = std::move(req.body());
-  return out;
-}
 
 void log_internal_error(const char* where, const char* what) {
   api::log_line(api::LogLevel::kError, std::string("internal error ") + where + ": " + what);
@@ -108,8 +89,7 @@ void HttpSession::do_read() {
 
 void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
-  const auto& req = parser_->get();
-  if (req.version() >= 11 && beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
+  if (parser_->version() >= 11 && parser_->expects_continue() && !parser_->is_done()) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     phase_ = Phase::kContinue;
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -137,7 +117,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 
 void HttpSession::on_read_error(beast::error_code ec) {
   const bool got_header = parser_ && parser_->is_header_done();
-  if (got_header) version_ = parser_->get().version();
+  if (got_header) version_ = parser_->version();
   if (ec == http::error::body_limit) {
     return send_error(413, "RequestEntityTooLarge",
                       "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
@@ -157,12 +137,11 @@ void HttpSession::on_read_error(beast::error_code ec) {
 }
 
 void HttpSession::handle_request() {
-  auto req = parser_->release();
-  version_ = req.version();
-  keep_alive_ = req.keep_alive();
+  version_ = parser_->version();
+  keep_alive_ = parser_->keep_alive();
   api::Outcome outcome;
   try {
-    outcome = config_.dispatcher.handle(to_api_request(std::move(req)));
+    outcome = config_.dispatcher.handle(parser_->release());
   } catch (const std::exception& e) {
     log_internal_error("handling a request", e.what());
     outcome = {};

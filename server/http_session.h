@@ -11,9 +11,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -22,6 +19,7 @@
 
 #include "api/dispatcher.h"
 #include "api/pending_response.h"
+#include "server/request_parser.h"
 
 namespace shoal::server {
 
@@ -87,7 +85,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const boost::asio::any_io_executor executor_;
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   // The answer being written: status line and headers, then the body.
   std::string response_head_;
   std::string response_body_;
