@@ -126,7 +126,7 @@ def workload_put_records(client, count):
 def workload_get_records(client, count):
     client.call("kinesis", "CreateStream", {"StreamName": "profile", "ShardCount": 1})
     raw = client.request_bytes("kinesis", "PutRecords", json.dumps(put_records_body("profile", 0)))
-    batches = (count * 10000 + 10000 + 499) // 500
+    batches = (count + warmups(count)) * 10000 // 500
     for _ in range(batches):
         client.call_raw(raw)
     shard = client.call("kinesis", "ListShards", {"StreamName": "profile"})["Shards"][0]["ShardId"]
@@ -144,6 +144,10 @@ def workload_get_records(client, count):
         return status, payload
 
     return one, count, 10000
+
+
+def warmups(count):
+    return max(count // 10, 2)
 
 
 WORKLOADS = {"send": (workload_send, 3000), "put-records": (workload_put_records, 40),
@@ -165,7 +169,7 @@ def main():
         client = Client(port)
         setup, default_count = WORKLOADS[args.workload]
         one, count, items = setup(client, args.count or default_count)
-        for _ in range(max(count // 10, 2)):  # warm-up: first-touch allocations, lazy statics
+        for _ in range(warmups(count)):  # warm-up: first-touch allocations, lazy statics
             one()
         callgrind_control(proc.pid, "-z")
         for _ in range(count):
