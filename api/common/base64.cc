@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace shoal::api {
 namespace {
@@ -16,6 +17,15 @@ constexpr std::array<std::int8_t, 256> make_reverse() {
 }
 constexpr auto kReverse = make_reverse();
 
+// Every 12-bit value as its two base64 characters: a 3-byte group is two
+// lookups instead of four, about half the instructions per byte encoded.
+constexpr std::array<std::array<char, 2>, 4096> make_pairs() {
+  std::array<std::array<char, 2>, 4096> table{};
+  for (int i = 0; i < 4096; ++i) table[static_cast<std::size_t>(i)] = {kAlphabet[i >> 6], kAlphabet[i & 63]};
+  return table;
+}
+constexpr auto kPairs = make_pairs();
+
 }  // namespace
 
 // Both directions write into a buffer sized up front: push_back per character
@@ -27,10 +37,8 @@ std::string base64_encode(std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3, o += 4) {
     const std::uint32_t v = std::uint32_t{in[i]} << 16 | std::uint32_t{in[i + 1]} << 8 | in[i + 2];
-    o[0] = kAlphabet[v >> 18 & 63];
-    o[1] = kAlphabet[v >> 12 & 63];
-    o[2] = kAlphabet[v >> 6 & 63];
-    o[3] = kAlphabet[v & 63];
+    std::memcpy(o, kPairs[v >> 12].data(), 2);
+    std::memcpy(o + 2, kPairs[v & 0xfff].data(), 2);
   }
   if (const std::size_t left = bytes.size() - i; left > 0) {
     const std::uint32_t v = std::uint32_t{in[i]} << 16 | (left == 2 ? std::uint32_t{in[i + 1]} << 8 : 0);
