@@ -54,7 +54,7 @@ void log_internal_error(const char* where, const char* what) {
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, const SessionConfig& config)
+HttpSession::HttpSession(Socket&& socket, const SessionConfig& config)
     : config_(config),
       executor_(socket.get_executor()),
       stream_(std::move(socket)),
