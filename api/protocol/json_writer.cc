@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace shoal::api {
 namespace {
 
@@ -20,11 +24,37 @@ bool plain_ascii_word(const char* p) {
          !has_zero_byte(x ^ (kOnes * '\\'));
 }
 
+// The first byte at or after p that is not plain ASCII or needs escaping
+// (or a little before it: callers re-check byte by byte), 16 bytes per step
+// with SSE2 and 8 without. Base64 record data is almost all of a GetRecords
+// answer, and every byte of it is plain.
+const char* skip_plain(const char* p, const char* end) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: bytes >= 0x80 are negative, so below 0x20 too.
+    const __m128i bad =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)), _mm_cmplt_epi8(x, space));
+    if (_mm_movemask_epi8(bad) != 0) break;
+    p += 16;
+  }
+#endif
+  while (end - p >= 8 && plain_ascii_word(p)) p += 8;
+  return p;
+}
+
 // Whether s is well-formed UTF-8 (then every non-ASCII byte is copied as is).
 bool valid_utf8(const std::string& s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p != end) {
+#ifdef __SSE2__
+    while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) p += 16;
+    if (p == end) break;
+#endif
     if (end - p >= 8) {  // ASCII runs 8 bytes at a time
       std::uint64_t x;
       std::memcpy(&x, p, sizeof x);
@@ -67,11 +97,10 @@ void write_string(const std::string& s, std::string& out) {
   const char* end = p + s.size();
   while (p != end) {
     const char* run = p;
-    while (end - p >= 8 && plain_ascii_word(p)) p += 8;
-    while (p != end) {
+    while ((p = skip_plain(p, end)) != end) {
       auto c = static_cast<unsigned char>(*p);
       if (c == '"' || c == '\\' || c < 0x20) break;
-      ++p;
+      ++p;  // a plain byte the wide check was unsure of (UTF-8, or near one)
     }
     out.append(run, p);
     if (p == end) break;
