@@ -8,43 +8,12 @@
 #include <emmintrin.h>
 #endif
 
+#include "api/protocol/json_scan.h"
+
 namespace shoal::api {
 namespace {
 
 using nlohmann::json;
-
-// True when none of the 8 bytes at p needs escaping or a UTF-8 check.
-bool plain_ascii_word(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-  std::uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  auto has_zero_byte = [](std::uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
-  return ((x | (x - kOnes * 0x20)) & kHigh) == 0 && !has_zero_byte(x ^ (kOnes * '"')) &&
-         !has_zero_byte(x ^ (kOnes * '\\'));
-}
-
-// The first byte at or after p that is not plain ASCII or needs escaping
-// (or a little before it: callers re-check byte by byte), 16 bytes per step
-// with SSE2 and 8 without. Base64 record data is almost all of a GetRecords
-// answer, and every byte of it is plain.
-const char* skip_plain(const char* p, const char* end) {
-#ifdef __SSE2__
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  while (end - p >= 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so below 0x20 too.
-    const __m128i bad =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)), _mm_cmplt_epi8(x, space));
-    if (_mm_movemask_epi8(bad) != 0) break;
-    p += 16;
-  }
-#endif
-  while (end - p >= 8 && plain_ascii_word(p)) p += 8;
-  return p;
-}
 
 // Whether s is well-formed UTF-8 (then every non-ASCII byte is copied as is).
 bool valid_utf8(const std::string& s) {
@@ -97,7 +66,7 @@ void write_string(const std::string& s, std::string& out) {
   const char* end = p + s.size();
   while (p != end) {
     const char* run = p;
-    while ((p = skip_plain(p, end)) != end) {
+    while ((p = skip_plain_json(p, end)) != end) {
       auto c = static_cast<unsigned char>(*p);
       if (c == '"' || c == '\\' || c < 0x20) break;
       ++p;  // a plain byte the wide check was unsure of (UTF-8, or near one)
