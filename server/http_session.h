@@ -7,13 +7,12 @@
 // blocked thread) or drop_connection (closed without an answer).
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -22,6 +21,7 @@
 
 #include "api/dispatcher.h"
 #include "api/pending_response.h"
+#include "server/request_parser.h"
 
 namespace shoal::server {
 
@@ -38,8 +38,14 @@ struct SessionConfig {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
+  // The concrete strand type, not any_io_executor: type-erased executors were
+  // copied, moved and destroyed several times per request in every composed
+  // read and write.
+  using Executor = boost::asio::strand<boost::asio::io_context::executor_type>;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
   // The socket's executor must be a strand dedicated to this connection.
-  HttpSession(boost::asio::ip::tcp::socket&& socket, const SessionConfig& config);
+  HttpSession(Socket&& socket, const SessionConfig& config);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -84,10 +90,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const SessionConfig& config_;
   // The connection's strand (copied from the socket before the stream takes
   // it): never changes, so other threads may post to it.
-  const boost::asio::any_io_executor executor_;
-  boost::beast::tcp_stream stream_;
+  const Executor executor_;
+  boost::beast::basic_stream<boost::asio::ip::tcp, Executor> stream_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   // The answer being written: status line and headers, then the body.
   std::string response_head_;
   std::string response_body_;

@@ -45,7 +45,7 @@ void Listener::do_accept() {
   acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, HttpSession::Socket socket) {
   if (stopped_ || ec == net::error::operation_aborted) return;
   if (ec) {
     // Typically EMFILE: back off instead of spinning on the same error.

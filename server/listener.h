@@ -27,7 +27,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::beast::error_code ec, HttpSession::Socket socket);
 
   boost::asio::io_context& ioc_;
   const SessionConfig& config_;

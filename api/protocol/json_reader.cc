@@ -1,5 +1,7 @@
 #include "api/protocol/json_reader.h"
 
+#include "api/protocol/json_scan.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -200,26 +202,12 @@ class Reader {
     return 0;
   }
 
-  // True when none of the 8 bytes at p needs a look: no quote, backslash,
-  // control character or non-ASCII byte (SWAR; a false "no" only means the
-  // byte-by-byte loop looks instead).
-  static bool plain_ascii_word(const char* p) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-    std::uint64_t x;
-    std::memcpy(&x, p, sizeof x);
-    auto has_zero_byte = [](std::uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
-    return ((x | (x - kOnes * 0x20)) & kHigh) == 0 && !has_zero_byte(x ^ (kOnes * '"')) &&
-           !has_zero_byte(x ^ (kOnes * '\\'));
-  }
-
   // At the opening quote; appends the decoded string to s.
   bool string(std::string& s) {
     ++p_;  // '"'
     while (true) {
       const char* run = p_;
-      while (end_ - p_ >= 8 && plain_ascii_word(p_)) p_ += 8;
-      while (p_ != end_) {
+      while ((p_ = skip_plain_json(p_, end_)) != end_) {
         auto c = static_cast<unsigned char>(*p_);
         if (c == '"' || c == '\\' || c < 0x20) break;
         if (c < 0x80) {

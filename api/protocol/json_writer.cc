@@ -4,27 +4,26 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "api/protocol/json_scan.h"
+
 namespace shoal::api {
 namespace {
 
 using nlohmann::json;
-
-// True when none of the 8 bytes at p needs escaping or a UTF-8 check.
-bool plain_ascii_word(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-  std::uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  auto has_zero_byte = [](std::uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
-  return ((x | (x - kOnes * 0x20)) & kHigh) == 0 && !has_zero_byte(x ^ (kOnes * '"')) &&
-         !has_zero_byte(x ^ (kOnes * '\\'));
-}
 
 // Whether s is well-formed UTF-8 (then every non-ASCII byte is copied as is).
 bool valid_utf8(const std::string& s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p != end) {
+#ifdef __SSE2__
+    while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) p += 16;
+    if (p == end) break;
+#endif
     if (end - p >= 8) {  // ASCII runs 8 bytes at a time
       std::uint64_t x;
       std::memcpy(&x, p, sizeof x);
@@ -67,11 +66,10 @@ void write_string(const std::string& s, std::string& out) {
   const char* end = p + s.size();
   while (p != end) {
     const char* run = p;
-    while (end - p >= 8 && plain_ascii_word(p)) p += 8;
-    while (p != end) {
+    while ((p = skip_plain_json(p, end)) != end) {
       auto c = static_cast<unsigned char>(*p);
       if (c == '"' || c == '\\' || c < 0x20) break;
-      ++p;
+      ++p;  // a plain byte the wide check was unsure of (UTF-8, or near one)
     }
     out.append(run, p);
     if (p == end) break;

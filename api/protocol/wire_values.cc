@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "api/common/base64.h"
 
@@ -36,7 +38,13 @@ void walk(const Shape* shape, nlohmann::json& value, Fn&& fn) {
   }
 }
 
-std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+// One memcpy: the iterator-range constructor converts char to uint8_t one
+// byte at a time (about 5 instructions a byte, 5k per 1 KiB record).
+std::vector<std::uint8_t> bytes_of(const std::string& s) {
+  std::vector<std::uint8_t> out(s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
+  return out;
+}
 
 }  // namespace
 

@@ -81,6 +81,23 @@ TEST_CASE("read_json agrees with nlohmann on mutated documents") {
   }
 }
 
+TEST_CASE("read_json finds one special byte at any place in a long plain string") {
+  // Long plain runs take the 16- and 8-byte paths; a quote, an escape, a raw
+  // control character or bad UTF-8 must be seen whichever block it falls in.
+  for (const std::string special :
+       {"\\\"", "\\n", "\\u00e9", "\"", "\n", "\x01", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xFF", "\xED\xA0\x80"}) {
+    for (std::size_t length = 15; length <= 70; length += 11) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string data(length, 'Q');
+        data.insert(at, special);
+        CAPTURE(length);
+        CAPTURE(at);
+        check_same("{\"Data\": \"" + data + "\", \"PartitionKey\": \"k\"}");
+      }
+    }
+  }
+}
+
 TEST_CASE("read_json refuses nesting deeper than kMaxJsonDepth") {
   std::string ok(kMaxJsonDepth, '[');
   ok += std::string(kMaxJsonDepth, ']');

@@ -44,5 +44,22 @@ TEST_CASE("write_json agrees with nlohmann on random strings at every alignment"
   }
 }
 
+TEST_CASE("write_json escapes one special byte at any place in a long plain run") {
+  // Long plain runs take the 16- and 8-byte paths; the special byte must be
+  // found whichever block it falls in.
+  for (const std::string special : {"\"", "\\", "\n", "\x01", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xFF"}) {
+    for (std::size_t length = 15; length <= 70; length += 11) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'Q');
+        s.insert(at, special);
+        json value = {{"Data", s}};
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(to_json_text(value) == reference(value));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shoal::api
