@@ -29,17 +29,17 @@ std::string_view state_name(storage::PeekedMessage::State state) {
 
 nlohmann::json render_message(const storage::PeekedMessage& p) {
   const auto& m = *p.message;
-  nlohmann::json out = {{"MessageId", m.message_id},       {"Body", m.body},
-                        {"MD5OfBody", m.md5_of_body},      {"State", state_name(p.state)},
-                        {"ReceiveCount", p.receive_count}, {"SentTimestamp", storage::to_epoch_ms(m.sent)}};
+  nlohmann::json out = {{"MessageId", m.message_id()},     {"Body", m.body()},
+                        {"MD5OfBody", m.md5_of_body()},    {"State", state_name(p.state)},
+                        {"ReceiveCount", p.receive_count}, {"SentTimestamp", storage::to_epoch_ms(m.sent())}};
   if (p.first_receive) out["FirstReceiveTimestamp"] = storage::to_epoch_ms(*p.first_receive);
   if (p.visible_at) out["VisibleAt"] = storage::to_epoch_ms(*p.visible_at);
-  if (!m.group_id.empty()) out["MessageGroupId"] = m.group_id;
-  if (!m.deduplication_id.empty()) out["MessageDeduplicationId"] = m.deduplication_id;
-  if (!m.sequence_number.empty()) out["SequenceNumber"] = m.sequence_number;
-  if (!m.attributes.empty()) {
+  if (!m.group_id().empty()) out["MessageGroupId"] = m.group_id();
+  if (!m.deduplication_id().empty()) out["MessageDeduplicationId"] = m.deduplication_id();
+  if (!m.sequence_number().empty()) out["SequenceNumber"] = m.sequence_number();
+  if (m.has_attributes()) {
     nlohmann::json attributes = nlohmann::json::object();
-    for (const auto& [name, a] : m.attributes) {
+    for (const auto& [name, a] : m.attributes()) {
       attributes[name] = {{"DataType", a.data_type}};
       if (a.data_type.starts_with("Binary")) {
         attributes[name]["BinaryValueLength"] = a.binary_value.size();

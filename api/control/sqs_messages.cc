@@ -37,24 +37,24 @@ nlohmann::json peek_output(storage::Queue& queue, Selection sel) {
     if (p.state == State::kInFlight && !sel.show_invisible) continue;
     if (p.state == State::kDelayed && !sel.show_delayed) continue;
     const auto& m = *p.message;
-    nlohmann::json attributes = {{"SenderId", m.sender_id},
-                                 {"SentTimestamp", std::to_string(storage::to_epoch_ms(m.sent))},
+    nlohmann::json attributes = {{"SenderId", m.sender_id()},
+                                 {"SentTimestamp", std::to_string(storage::to_epoch_ms(m.sent()))},
                                  {"ApproximateReceiveCount", std::to_string(p.receive_count)},
                                  {"ApproximateFirstReceiveTimestamp",
                                   std::to_string(p.first_receive ? storage::to_epoch_ms(*p.first_receive) : 0)}};
-    if (!m.group_id.empty()) attributes["MessageGroupId"] = m.group_id;
-    if (!m.deduplication_id.empty()) attributes["MessageDeduplicationId"] = m.deduplication_id;
-    if (!m.sequence_number.empty()) attributes["SequenceNumber"] = m.sequence_number;
+    if (!m.group_id().empty()) attributes["MessageGroupId"] = m.group_id();
+    if (!m.deduplication_id().empty()) attributes["MessageDeduplicationId"] = m.deduplication_id();
+    if (!m.sequence_number().empty()) attributes["SequenceNumber"] = m.sequence_number();
     if (sel.show_invisible) attributes["IsVisible"] = p.state == State::kInFlight ? "false" : "true";
     if (sel.show_delayed) attributes["IsDelayed"] = p.state == State::kDelayed ? "true" : "false";
-    nlohmann::json out = {{"MessageId", m.message_id},
+    nlohmann::json out = {{"MessageId", m.message_id()},
                           {"ReceiptHandle", kPeekReceiptHandle},
-                          {"MD5OfBody", m.md5_of_body},
-                          {"Body", m.body},
+                          {"MD5OfBody", m.md5_of_body()},
+                          {"Body", m.body()},
                           {"Attributes", std::move(attributes)}};
-    if (!m.attributes.empty()) {
+    if (m.has_attributes()) {
       nlohmann::json rendered = nlohmann::json::object();
-      for (const auto& [name, a] : m.attributes) {
+      for (const auto& [name, a] : m.attributes()) {
         nlohmann::json value = {{"DataType", a.data_type}};
         if (a.data_type.starts_with("Binary")) {
           value["BinaryValue"] =
@@ -64,7 +64,7 @@ nlohmann::json peek_output(storage::Queue& queue, Selection sel) {
         }
         rendered[name] = std::move(value);
       }
-      out["MD5OfMessageAttributes"] = m.md5_of_attributes;
+      out["MD5OfMessageAttributes"] = m.md5_of_attributes();
       out["MessageAttributes"] = std::move(rendered);
     }
     messages.push_back(std::move(out));

@@ -115,29 +115,32 @@ void get(ByteReader& r, QueueAttributes& a) {
 }
 
 void put(ByteWriter& w, const StoredMessage& m) {
-  w.bytes(m.message_id);
-  w.bytes(m.body);
-  w.varint(m.attributes.size());
-  for (const auto& [name, a] : m.attributes) {
+  w.bytes(m.message_id());
+  w.bytes(m.body());
+  const MessageAttributes attributes = m.attributes();
+  w.varint(attributes.size());
+  for (const auto& [name, a] : attributes) {
     w.bytes(name);
     w.bytes(a.data_type);
     w.bytes(a.string_value);
     w.bytes(a.binary_value);
   }
-  w.bytes(m.md5_of_body);
-  w.bytes(m.md5_of_attributes);
-  w.bytes(m.md5_of_system_attributes);
-  w.bytes(m.trace_header);
-  w.bytes(m.sender_id);
-  w.bytes(m.group_id);
-  w.bytes(m.deduplication_id);
-  w.bytes(m.sequence_number);
-  w.time(m.sent);
+  w.bytes(m.md5_of_body());
+  w.bytes(m.md5_of_attributes());
+  w.bytes(m.md5_of_system_attributes());
+  w.bytes(m.trace_header());
+  w.bytes(m.sender_id());
+  w.bytes(m.group_id());
+  w.bytes(m.deduplication_id());
+  w.bytes(m.sequence_number());
+  w.time(m.sent());
 }
 std::shared_ptr<const StoredMessage> get_message(ByteReader& r) {
-  auto m = std::make_shared<StoredMessage>();
-  m->message_id = r.str();
-  m->body = r.str();
+  // Views into the record, which outlives the decode: pack() copies them once.
+  MessageParts p;
+  p.message_id = r.bytes();
+  p.body = r.bytes();
+  MessageAttributes attributes;
   const auto n = r.varint();
   for (std::uint64_t i = 0; i < n && !r.failed(); ++i) {
     std::string name = r.str();
@@ -145,18 +148,19 @@ std::shared_ptr<const StoredMessage> get_message(ByteReader& r) {
     a.data_type = r.str();
     a.string_value = r.str();
     a.binary_value = r.str();
-    m->attributes.emplace(std::move(name), std::move(a));
+    attributes.emplace(std::move(name), std::move(a));
   }
-  m->md5_of_body = r.str();
-  m->md5_of_attributes = r.str();
-  m->md5_of_system_attributes = r.str();
-  m->trace_header = r.str();
-  m->sender_id = r.str();
-  m->group_id = r.str();
-  m->deduplication_id = r.str();
-  m->sequence_number = r.str();
-  m->sent = r.time();
-  return m;
+  p.attributes = &attributes;
+  p.md5_of_body = r.bytes();
+  p.md5_of_attributes = r.bytes();
+  p.md5_of_system_attributes = r.bytes();
+  p.trace_header = r.bytes();
+  p.sender_id = r.bytes();
+  p.group_id = r.bytes();
+  p.deduplication_id = r.bytes();
+  p.sequence_number = r.bytes();
+  p.sent = r.time();
+  return StoredMessage::pack(p);
 }
 
 void put_opt_int(ByteWriter& w, const std::optional<int>& v) {

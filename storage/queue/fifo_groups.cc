@@ -2,13 +2,14 @@
 
 namespace shoal::storage {
 
-void FifoGroups::add(const std::string& group, std::uint64_t seq, bool visible) {
-  auto it = groups_.try_emplace(group).first;
+void FifoGroups::add(std::string_view group, std::uint64_t seq, bool visible) {
+  auto it = groups_.find(group);
+  if (it == groups_.end()) it = groups_.try_emplace(std::string(group)).first;
   it->second.members.emplace(seq, visible);
   refresh(it);
 }
 
-void FifoGroups::set_visible(const std::string& group, std::uint64_t seq, bool visible) {
+void FifoGroups::set_visible(std::string_view group, std::uint64_t seq, bool visible) {
   auto it = groups_.find(group);
   if (it == groups_.end()) return;
   auto member = it->second.members.find(seq);
@@ -18,7 +19,7 @@ void FifoGroups::set_visible(const std::string& group, std::uint64_t seq, bool v
   if (member == it->second.members.begin()) refresh(it);
 }
 
-void FifoGroups::remove(const std::string& group, std::uint64_t seq) {
+void FifoGroups::remove(std::string_view group, std::uint64_t seq) {
   auto it = groups_.find(group);
   if (it == groups_.end()) return;
   if (it->second.members.erase(seq) > 0) refresh(it);
@@ -41,7 +42,7 @@ std::vector<std::uint64_t> FifoGroups::next(std::size_t max_messages) const {
   return out;
 }
 
-void FifoGroups::refresh(std::unordered_map<std::string, Group>::iterator it) {
+void FifoGroups::refresh(Groups::iterator it) {
   Group& g = it->second;
   const bool ready = !g.members.empty() && g.members.begin()->second;
   const std::uint64_t head = ready ? g.members.begin()->first : 0;

@@ -10,8 +10,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -20,10 +22,10 @@ namespace shoal::storage {
 class FifoGroups {
  public:
   // seq is unique within the queue; adding a seq twice is not allowed.
-  void add(const std::string& group, std::uint64_t seq, bool visible);
+  void add(std::string_view group, std::uint64_t seq, bool visible);
   // Unknown group or seq: ignored.
-  void set_visible(const std::string& group, std::uint64_t seq, bool visible);
-  void remove(const std::string& group, std::uint64_t seq);
+  void set_visible(std::string_view group, std::uint64_t seq, bool visible);
+  void remove(std::string_view group, std::uint64_t seq);
   void clear();
 
   // True when some message can be delivered now.
@@ -43,10 +45,16 @@ class FifoGroups {
   };
   // Puts the group in ready_ (or takes it out) after its members changed;
   // erases it once empty.
-  void refresh(std::unordered_map<std::string, Group>::iterator it);
+  // Looks up by string_view without building a std::string.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Groups = std::unordered_map<std::string, Group, NameHash, std::equal_to<>>;
+  void refresh(Groups::iterator it);
 
   // Node-based: Group addresses stay valid while the group exists.
-  std::unordered_map<std::string, Group> groups_;
+  Groups groups_;
   std::map<std::uint64_t, const Group*> ready_;  // head seq -> group
 };
 

@@ -1,27 +1,18 @@
-// Message values of the queue engine. A StoredMessage is immutable once sent
-// and shared (by shared_ptr<const>) between the queue and receive results, so
-// receiving never copies a body. Safe to read from any thread.
+// Message values of the queue engine: what a sender supplies (NewMessage),
+// and deliveries and moves of stored messages (StoredMessage, packed and
+// immutable: stored_message.h). Plain values, safe to read from any thread.
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "storage/clock.h"
 #include "storage/queue/queue_key.h"
+#include "storage/queue/stored_message.h"
 
 namespace shoal::storage {
-
-struct MessageAttribute {
-  std::string data_type;     // "String", "Number", "Binary", or with a ".custom" suffix
-  std::string string_value;  // for String and Number types
-  std::string binary_value;  // raw bytes, for Binary types
-};
-
-// Ordered by name: the MD5 of message attributes is computed in name order.
-using MessageAttributes = std::map<std::string, MessageAttribute>;
 
 // What a sender supplies; digests are computed by the caller (api) once.
 struct NewMessage {
@@ -35,24 +26,6 @@ struct NewMessage {
   std::optional<std::chrono::seconds> delay;  // nullopt: the queue's DelaySeconds
   std::string group_id;                       // FIFO and fair queues; empty when absent
   std::string deduplication_id;               // FIFO; empty when absent
-};
-
-struct StoredMessage {
-  std::string message_id;  // a UUID
-  std::string body;
-  MessageAttributes attributes;
-  std::string md5_of_body;
-  std::string md5_of_attributes;
-  std::string md5_of_system_attributes;
-  std::string trace_header;
-  std::string sender_id;
-  std::string group_id;
-  std::string deduplication_id;
-  std::string sequence_number;  // FIFO; empty on standard queues
-  TimePoint sent;
-  // The queue a dead-letter move took the message from (its
-  // DeadLetterQueueSourceArn); nullopt for messages sent here.
-  std::optional<QueueKey> dead_letter_source;
 };
 
 // One delivery of a message: the stored message plus this receive's state.

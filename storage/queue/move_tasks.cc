@@ -146,9 +146,10 @@ void MoveTasks::advance(MoveTask& task, TimePoint now) {
     // the DLQ with what it carried, and the task fails, as AWS's does.
     std::size_t i = 0;
     while (i < messages.size()) {
-      const std::optional<QueueKey>& key = messages[i].message->dead_letter_source;
+      const QueueKey* key = messages[i].message->dead_letter_source();
+      auto same_source = [key](const QueueKey* other) { return key && other ? *key == *other : key == other; };
       std::size_t j = i + 1;
-      while (j < messages.size() && messages[j].message->dead_letter_source == key) ++j;
+      while (j < messages.size() && same_source(messages[j].message->dead_letter_source())) ++j;
       std::vector<MovedMessage> run(std::make_move_iterator(messages.begin() + static_cast<std::ptrdiff_t>(i)),
                                     std::make_move_iterator(messages.begin() + static_cast<std::ptrdiff_t>(j)));
       auto target = key ? queues_.find(*key) : nullptr;

@@ -22,6 +22,7 @@ Queue::Queue(QueueKey key, QueueAttributes attributes, std::map<std::string, std
     : key_(std::move(key)),
       created_(hooks.created.value_or(clock.now())),
       durable_id_(hooks.id),
+      fifo_(attributes.fifo),
       clock_(clock),
       state_(std::make_unique<State>()) {
   state_->observer = hooks.observer;
@@ -81,19 +82,24 @@ void Queue::untag(const std::vector<std::string>& keys) {
 
 SendOutcome Queue::send(NewMessage message) {
   const TimePoint now = clock_.now();
-  auto stored = std::make_shared<StoredMessage>();
-  stored->message_id = random_uuid();
-  stored->body = std::move(message.body);
-  stored->attributes = std::move(message.attributes);
-  stored->md5_of_body = std::move(message.md5_of_body);
-  stored->md5_of_attributes = std::move(message.md5_of_attributes);
-  stored->md5_of_system_attributes = std::move(message.md5_of_system_attributes);
-  stored->trace_header = std::move(message.trace_header);
-  stored->sender_id = std::move(message.sender_id);
-  stored->group_id = std::move(message.group_id);
-  stored->deduplication_id = std::move(message.deduplication_id);
-  stored->sent = now;
-  SendOutcome outcome{stored->message_id, {}};
+  std::string message_id = random_uuid();
+  MessageParts parts;
+  parts.message_id = message_id;
+  parts.body = message.body;
+  parts.attributes = &message.attributes;
+  parts.md5_of_body = message.md5_of_body;
+  parts.md5_of_attributes = message.md5_of_attributes;
+  parts.md5_of_system_attributes = message.md5_of_system_attributes;
+  parts.trace_header = message.trace_header;
+  parts.sender_id = message.sender_id;
+  parts.group_id = message.group_id;
+  parts.deduplication_id = message.deduplication_id;
+  parts.sent = now;
+  // Packed outside the lock, except on FIFO queues, whose sequence number is
+  // only known under it.
+  std::shared_ptr<const StoredMessage> stored;
+  if (!fifo_) stored = StoredMessage::pack(parts);
+  SendOutcome outcome;
 
   std::vector<std::function<void()>> wakes;
   {
@@ -102,18 +108,19 @@ SendOutcome Queue::send(NewMessage message) {
     s.advance(now);
     if (s.fifo) {
       const bool per_group = s.attributes.deduplication_scope == "messageGroup";
-      const bool deduplicated = !stored->deduplication_id.empty();
+      const bool deduplicated = !message.deduplication_id.empty();
       if (deduplicated) {
-        if (auto original = s.dedup.find(stored->group_id, stored->deduplication_id, per_group, now)) {
+        if (auto original = s.dedup.find(message.group_id, message.deduplication_id, per_group, now)) {
           return SendOutcome{std::move(original->message_id), std::move(original->sequence_number)};
         }
       }
       s.last_sequence = next_sequence_value(s.last_sequence, now);
-      stored->sequence_number = format_sequence_number(s.last_sequence);
-      outcome.sequence_number = stored->sequence_number;
+      outcome.sequence_number = format_sequence_number(s.last_sequence);
+      parts.sequence_number = outcome.sequence_number;
+      stored = StoredMessage::pack(parts);
       if (deduplicated) {
-        s.dedup.remember(stored->group_id, stored->deduplication_id, per_group,
-                         {stored->message_id, stored->sequence_number}, now);
+        s.dedup.remember(message.group_id, message.deduplication_id, per_group,
+                         {message_id, outcome.sequence_number}, now);
       }
     }
     const auto delay = std::max(message.delay.value_or(s.attributes.delay), std::chrono::seconds(0));
@@ -124,6 +131,7 @@ SendOutcome Queue::send(NewMessage message) {
     if (delay.count() <= 0 && !s.waiters.empty()) wakes = s.collect_waiters();
   }
   call_all(wakes);
+  outcome.message_id = std::move(message_id);
   return outcome;
 }
 
@@ -152,16 +160,23 @@ RedriveReceive Queue::receive_redriving(int max_messages,
 
 namespace {
 
-// Copies made outside the queue's lock; the queue fills in what needs it.
-std::vector<std::shared_ptr<StoredMessage>> copy_moved(const std::vector<MovedMessage>& messages,
-                                                       const std::optional<QueueKey>& source) {
-  std::vector<std::shared_ptr<StoredMessage>> copies;
+// The messages as this queue stores them, made outside its lock: without a
+// sequence number and with `source` as their dead-letter source. A message
+// that already is so is shared, not copied. FIFO queues repack under the lock
+// instead (insert_moved), as they number the messages.
+std::vector<std::shared_ptr<const StoredMessage>> copy_moved(const std::vector<MovedMessage>& messages,
+                                                             const std::shared_ptr<const QueueKey>& source,
+                                                             bool fifo) {
+  std::vector<std::shared_ptr<const StoredMessage>> copies;
   copies.reserve(messages.size());
   for (const auto& m : messages) {
-    auto copy = std::make_shared<StoredMessage>(*m.message);
-    copy->dead_letter_source = source;
-    copy->sequence_number.clear();
-    copies.push_back(std::move(copy));
+    const QueueKey* had = m.message->dead_letter_source();
+    const bool same_source = source ? had != nullptr && *had == *source : had == nullptr;
+    if (fifo || (same_source && m.message->sequence_number().empty())) {
+      copies.push_back(m.message);
+    } else {
+      copies.push_back(m.message->repack({}, source));
+    }
   }
   return copies;
 }
@@ -169,25 +184,26 @@ std::vector<std::shared_ptr<StoredMessage>> copy_moved(const std::vector<MovedMe
 }  // namespace
 
 void Queue::add_dead_letters(std::vector<MovedMessage> messages, const QueueKey& source) {
-  auto copies = copy_moved(messages, source);
+  const auto source_key = std::make_shared<const QueueKey>(source);
+  auto copies = copy_moved(messages, source_key, fifo_);
   const TimePoint now = clock_.now();
   std::vector<std::function<void()>> wakes;
   {
     std::lock_guard lock(state_->mu);
     state_->advance(now);
-    wakes = state_->insert_moved(std::move(copies), messages, true, now);
+    wakes = state_->insert_moved(std::move(copies), messages, source_key, true, now);
   }
   call_all(wakes);
 }
 
 void Queue::add_redriven(std::vector<MovedMessage> messages) {
-  auto copies = copy_moved(messages, std::nullopt);
+  auto copies = copy_moved(messages, nullptr, fifo_);
   const TimePoint now = clock_.now();
   std::vector<std::function<void()>> wakes;
   {
     std::lock_guard lock(state_->mu);
     state_->advance(now);
-    wakes = state_->insert_moved(std::move(copies), messages, false, now);
+    wakes = state_->insert_moved(std::move(copies), messages, nullptr, false, now);
   }
   call_all(wakes);
 }

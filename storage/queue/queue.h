@@ -213,6 +213,9 @@ class Queue {
   QueueKey key_;
   TimePoint created_;
   std::uint64_t durable_id_;
+  // attributes().fifo, fixed at creation: lets send() pack standard queues'
+  // messages before taking the lock.
+  bool fifo_;
   const Clock& clock_;
   std::unique_ptr<State> state_;
 };

@@ -60,7 +60,7 @@ struct MessageSent {
   std::uint64_t queue = 0;
   std::uint64_t version = 0;
   std::uint64_t seq = 0;  // the message's number within the queue
-  std::shared_ptr<const StoredMessage> message;  // message->sent is the send time
+  std::shared_ptr<const StoredMessage> message;  // message->sent() is the send time
   TimePoint visible_at;   // after the delay (== sent when none)
   bool dedup_per_group = false;  // FIFO: the scope its deduplication id was remembered with
 };

@@ -8,7 +8,7 @@
 namespace shoal::storage {
 namespace {
 
-std::uint64_t parse_sequence_value(const std::string& sequence_number) {
+std::uint64_t parse_sequence_value(std::string_view sequence_number) {
   std::uint64_t value = 0;
   for (std::size_t i = 1; i < sequence_number.size(); ++i) value = value * 10 + (sequence_number[i] - '0');
   return value;
@@ -54,13 +54,14 @@ void Queue::apply(const QueueChange& change) {
           },
           [&](const MessageSent& c) {
             if (!fresh(c.version)) return;
-            const TimePoint now = c.message->sent;
+            const StoredMessage& m = *c.message;
+            const TimePoint now = m.sent();
             s.advance(now);
-            if (s.fifo && !c.message->sequence_number.empty()) {
-              s.last_sequence = std::max(s.last_sequence, parse_sequence_value(c.message->sequence_number));
-              if (!c.message->deduplication_id.empty()) {
-                s.dedup.remember(c.message->group_id, c.message->deduplication_id, c.dedup_per_group,
-                                 {c.message->message_id, c.message->sequence_number}, now);
+            if (s.fifo && !m.sequence_number().empty()) {
+              s.last_sequence = std::max(s.last_sequence, parse_sequence_value(m.sequence_number()));
+              if (!m.deduplication_id().empty()) {
+                s.dedup.remember(m.group_id(), m.deduplication_id(), c.dedup_per_group,
+                                 {std::string(m.message_id()), std::string(m.sequence_number())}, now);
               }
             }
             s.insert(c.seq, c.message, now, c.visible_at);

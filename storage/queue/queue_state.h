@@ -182,13 +182,13 @@ struct Queue::State {
       ++counts.delayed;
       timed.push_back({e.visible_at, seq, e.epoch});
       std::push_heap(timed.begin(), timed.end(), later_time);
-      if (fifo) groups.add(e.message->group_id, seq, false);
+      if (fifo) groups.add(e.message->group_id(), seq, false);
     } else {
       e.where = Where::kVisible;
       e.visible_at = now;
       ++counts.visible;
       if (fifo) {
-        groups.add(e.message->group_id, seq, true);
+        groups.add(e.message->group_id(), seq, true);
       } else {
         ready.push({seq, e.epoch});
       }
@@ -250,7 +250,7 @@ struct Queue::State {
     ++e.epoch;
     if (fifo) {
       e.handle_live = false;
-      groups.set_visible(e.message->group_id, seq, true);
+      groups.set_visible(e.message->group_id(), seq, true);
     } else {
       ready.push({seq, e.epoch});
     }
@@ -262,14 +262,14 @@ struct Queue::State {
     e.where = where;
     e.visible_at = at;
     ++e.epoch;
-    if (fifo) groups.set_visible(e.message->group_id, seq, false);
+    if (fifo) groups.set_visible(e.message->group_id(), seq, false);
     timed.push_back({at, seq, e.epoch});
     std::push_heap(timed.begin(), timed.end(), later_time);
   }
 
   void erase(std::unordered_map<std::uint64_t, Entry>::iterator it) {
     --count_of(it->second.where);
-    if (fifo) groups.remove(it->second.message->group_id, it->first);
+    if (fifo) groups.remove(it->second.message->group_id(), it->first);
     messages.erase(it);
   }
 
@@ -352,15 +352,18 @@ struct Queue::State {
     }
   }
 
-  // Adds messages coming from another queue, visible at once.
-  std::vector<std::function<void()>> insert_moved(std::vector<std::shared_ptr<StoredMessage>> copies,
-                                                  const std::vector<MovedMessage>& moved, bool keep_receives,
+  // Adds messages coming from another queue, visible at once. FIFO queues
+  // give each a new sequence number here (packed under the lock, since the
+  // number is this queue's); other queues take `copies` as they are.
+  std::vector<std::function<void()>> insert_moved(std::vector<std::shared_ptr<const StoredMessage>> copies,
+                                                  const std::vector<MovedMessage>& moved,
+                                                  const std::shared_ptr<const QueueKey>& source, bool keep_receives,
                                                   TimePoint now) {
     for (std::size_t i = 0; i < copies.size(); ++i) {
       auto& copy = copies[i];
       if (fifo) {
         last_sequence = next_sequence_value(last_sequence, now);
-        copy->sequence_number = format_sequence_number(last_sequence);
+        copy = copy->repack(format_sequence_number(last_sequence), source);
       }
       const std::uint64_t seq = next_seq++;
       Entry& e = messages[seq];
@@ -375,9 +378,9 @@ struct Queue::State {
         // AWS: a FIFO dead-letter queue's retention restarts at the move.
         born_last = std::max(born_last, now);
         born.push_back({born_last, seq});
-        groups.add(copy->group_id, seq, true);
+        groups.add(copy->group_id(), seq, true);
       } else {
-        born_moved.push_back({copy->sent, seq});
+        born_moved.push_back({copy->sent(), seq});
         std::push_heap(born_moved.begin(), born_moved.end(), later_born);
         ready.push({seq, e.epoch});
       }

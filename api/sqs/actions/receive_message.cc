@@ -45,31 +45,32 @@ bool wants_message_attribute(const std::vector<std::string>& filters, const std:
 
 nlohmann::json render_message(const storage::ReceivedMessage& received, const ReceiveRequest& request) {
   const auto& m = *received.message;
-  nlohmann::json out = {{"MessageId", m.message_id},
+  nlohmann::json out = {{"MessageId", m.message_id()},
                         {"ReceiptHandle", received.receipt_handle},
-                        {"MD5OfBody", m.md5_of_body},
-                        {"Body", m.body}};
+                        {"MD5OfBody", m.md5_of_body()},
+                        {"Body", m.body()}};
   const auto& names = request.system_attributes;
   if (!names.empty()) {
     nlohmann::json attributes = nlohmann::json::object();
-    auto put = [&](std::string_view name, std::string value) {
-      if (wants(names, name) && !value.empty()) attributes[std::string(name)] = std::move(value);
+    auto put = [&](std::string_view name, std::string_view value) {
+      if (wants(names, name) && !value.empty()) attributes[std::string(name)] = value;
     };
-    put("SenderId", m.sender_id);
-    put("SentTimestamp", std::to_string(storage::to_epoch_ms(m.sent)));
+    put("SenderId", m.sender_id());
+    put("SentTimestamp", std::to_string(storage::to_epoch_ms(m.sent())));
     put("ApproximateReceiveCount", std::to_string(received.receive_count));
     put("ApproximateFirstReceiveTimestamp", std::to_string(storage::to_epoch_ms(received.first_receive)));
-    put("AWSTraceHeader", m.trace_header);
-    put("MessageGroupId", m.group_id);
-    put("MessageDeduplicationId", m.deduplication_id);
-    put("SequenceNumber", m.sequence_number);
-    if (m.dead_letter_source) put("DeadLetterQueueSourceArn", queue_arn(*m.dead_letter_source));
+    put("AWSTraceHeader", m.trace_header());
+    put("MessageGroupId", m.group_id());
+    put("MessageDeduplicationId", m.deduplication_id());
+    put("SequenceNumber", m.sequence_number());
+    if (const auto* source = m.dead_letter_source()) put("DeadLetterQueueSourceArn", queue_arn(*source));
     if (!attributes.empty()) out["Attributes"] = std::move(attributes);
   }
-  if (!request.message_attributes.empty() && !m.attributes.empty()) {
+  if (!request.message_attributes.empty() && m.has_attributes()) {
+    const storage::MessageAttributes all = m.attributes();
     storage::MessageAttributes selected;
     nlohmann::json rendered = nlohmann::json::object();
-    for (const auto& [name, attribute] : m.attributes) {
+    for (const auto& [name, attribute] : all) {
       if (!wants_message_attribute(request.message_attributes, name)) continue;
       selected.emplace(name, attribute);
       nlohmann::json value = {{"DataType", attribute.data_type}};
@@ -83,7 +84,7 @@ nlohmann::json render_message(const storage::ReceivedMessage& received, const Re
     }
     if (!selected.empty()) {
       out["MD5OfMessageAttributes"] =
-          selected.size() == m.attributes.size() ? m.md5_of_attributes : md5_of_attributes(selected);
+          selected.size() == all.size() ? std::string(m.md5_of_attributes()) : md5_of_attributes(selected);
       out["MessageAttributes"] = std::move(rendered);
     }
   }

@@ -81,7 +81,7 @@ NewMessage msg(const std::string& body, const std::string& group = {}, const std
 
 std::vector<std::string> bodies(const std::vector<ReceivedMessage>& received) {
   std::vector<std::string> out;
-  for (const auto& r : received) out.push_back(r.message->body);
+  for (const auto& r : received) out.push_back(std::string(r.message->body()));
   return out;
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("a message in flight at the crash becomes visible at its deadline, not
   clock.advance(1s);
   auto back = q->receive(10, 300s);
   REQUIRE(back.size() == 1);
-  CHECK(back[0].message->body == "job");
+  CHECK(back[0].message->body() == "job");
   CHECK(back[0].receive_count == 2);
   clock.advance(30s);
   CHECK(bodies(q->receive(10, 30s)) == std::vector<std::string>{"delayed"});

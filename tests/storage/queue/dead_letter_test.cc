@@ -19,7 +19,7 @@ QueueKey key_of(std::string name) { return QueueKey{"000000000000", "us-east-1",
 
 std::vector<std::string> bodies(const std::vector<ReceivedMessage>& received) {
   std::vector<std::string> out;
-  for (const auto& r : received) out.push_back(r.message->body);
+  for (const auto& r : received) out.push_back(std::string(r.message->body()));
   return out;
 }
 
@@ -72,13 +72,13 @@ TEST_CASE("a message moves to the DLQ on the receive after its maxReceiveCount-t
   auto got = f.receive(*f.dlq);
   REQUIRE(got.size() == 1);
   const auto& moved = *got[0].message;
-  CHECK(moved.message_id == id);
-  CHECK(moved.body == "poison");
-  CHECK(moved.attributes.at("k").string_value == "v");
-  CHECK(moved.trace_header == "Root=1");
-  CHECK(moved.sent == sent_at);
-  REQUIRE(moved.dead_letter_source.has_value());
-  CHECK(*moved.dead_letter_source == f.source->key());
+  CHECK(moved.message_id() == id);
+  CHECK(moved.body() == "poison");
+  CHECK(moved.attributes().at("k").string_value == "v");
+  CHECK(moved.trace_header() == "Root=1");
+  CHECK(moved.sent() == sent_at);
+  REQUIRE(moved.dead_letter_source() != nullptr);
+  CHECK(*moved.dead_letter_source() == f.source->key());
   CHECK(got[0].receive_count == 3);  // the count carries over, as AWS shows
   CHECK(got[0].first_receive == sent_at + 1s);
 }
@@ -126,9 +126,9 @@ TEST_CASE("a FIFO DLQ keeps group order and the group's next message is served")
   auto got = f.receive(*f.dlq, 10);
   CHECK(bodies(got) == std::vector<std::string>{"g1-a", "g1-b", "g2-a"});
   REQUIRE(got.size() == 3);
-  CHECK(got[0].message->group_id == "g1");
-  CHECK(got[0].message->sequence_number < got[1].message->sequence_number);
-  CHECK(got[1].message->sequence_number < got[2].message->sequence_number);
+  CHECK(got[0].message->group_id() == "g1");
+  CHECK(got[0].message->sequence_number() < got[1].message->sequence_number());
+  CHECK(got[1].message->sequence_number() < got[2].message->sequence_number());
 }
 
 TEST_CASE("retention in a standard DLQ counts from the original send") {

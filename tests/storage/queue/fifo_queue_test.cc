@@ -34,7 +34,7 @@ NewMessage fifo_message(std::string body, std::string group, std::string dedup =
 
 std::vector<std::string> bodies(const std::vector<ReceivedMessage>& received) {
   std::vector<std::string> out;
-  for (const auto& r : received) out.push_back(r.message->body);
+  for (const auto& r : received) out.push_back(std::string(r.message->body()));
   return out;
 }
 
@@ -63,10 +63,10 @@ TEST_CASE_FIXTURE(FifoFixture, "received messages carry group, dedup id and sequ
   const SendOutcome sent = queue.send(fifo_message("body", "g1", "d1"));
   auto got = queue.receive(1, std::nullopt);
   REQUIRE(got.size() == 1);
-  CHECK(got[0].message->message_id == sent.message_id);
-  CHECK(got[0].message->group_id == "g1");
-  CHECK(got[0].message->deduplication_id == "d1");
-  CHECK(got[0].message->sequence_number == sent.sequence_number);
+  CHECK(got[0].message->message_id() == sent.message_id);
+  CHECK(got[0].message->group_id() == "g1");
+  CHECK(got[0].message->deduplication_id() == "d1");
+  CHECK(got[0].message->sequence_number() == sent.sequence_number);
 }
 
 TEST_CASE_FIXTURE(FifoFixture, "a duplicate within five minutes answers the original and is not delivered") {
@@ -311,8 +311,8 @@ TEST_CASE("standard queues keep the group id of fair queues and have no sequence
   CHECK(queue.send(m).sequence_number.empty());
   auto got = queue.receive(10, std::nullopt);
   REQUIRE(got.size() == 2);  // no group locking on standard queues
-  CHECK(got[0].message->group_id == "tenant-1");
-  CHECK(got[0].message->sequence_number.empty());
+  CHECK(got[0].message->group_id() == "tenant-1");
+  CHECK(got[0].message->sequence_number().empty());
 }
 
 }  // namespace shoal::storage

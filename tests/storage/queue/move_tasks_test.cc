@@ -91,9 +91,9 @@ TEST_CASE_FIXTURE(Fixture, "moved messages keep id and body, lose their DLQ sour
   REQUIRE(registry.move_tasks().start(dlq->key(), dest->key(), std::nullopt).status.is_ok());
   auto got = dest->receive(1, 0s);
   REQUIRE(got.size() == 1);
-  CHECK(got[0].message->message_id == first[0].message->message_id);
-  CHECK(got[0].message->body == "x");
-  CHECK_FALSE(got[0].message->dead_letter_source.has_value());
+  CHECK(got[0].message->message_id() == first[0].message->message_id());
+  CHECK(got[0].message->body() == "x");
+  CHECK(got[0].message->dead_letter_source() == nullptr);
   CHECK(got[0].receive_count == 1);
 }
 

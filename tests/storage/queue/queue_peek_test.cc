@@ -32,7 +32,7 @@ TEST_CASE("peek lists messages in send order with their state, and changes nothi
 
   auto peeked = q.peek();
   REQUIRE(peeked.size() == 3);
-  CHECK(peeked[0].message->body == "a");
+  CHECK(peeked[0].message->body() == "a");
   CHECK(peeked[0].state == PeekedMessage::State::kInFlight);
   CHECK(peeked[0].receive_count == 1);
   CHECK(peeked[0].first_receive == clock.now());
@@ -46,7 +46,7 @@ TEST_CASE("peek lists messages in send order with their state, and changes nothi
   // Unchanged: the next receive still gets "b" first, received once.
   auto next = q.receive(1, 30s);
   REQUIRE(next.size() == 1);
-  CHECK(next[0].message->body == "b");
+  CHECK(next[0].message->body() == "b");
   CHECK(next[0].receive_count == 1);
 }
 

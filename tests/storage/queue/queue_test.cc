@@ -27,7 +27,7 @@ NewMessage message(std::string body, std::optional<std::chrono::seconds> delay =
 
 std::vector<std::string> bodies(const std::vector<ReceivedMessage>& received) {
   std::vector<std::string> out;
-  for (const auto& r : received) out.push_back(r.message->body);
+  for (const auto& r : received) out.push_back(std::string(r.message->body()));
   return out;
 }
 
@@ -58,9 +58,9 @@ TEST_CASE_FIXTURE(Fixture, "a sent message is received once with its id, body an
   clock.advance(1500ms);
   auto got = queue.receive(10, std::nullopt);
   REQUIRE(got.size() == 1);
-  CHECK(got[0].message->message_id == sent.message_id);
-  CHECK(got[0].message->body == "hello");
-  CHECK(got[0].message->sent == sent_at);
+  CHECK(got[0].message->message_id() == sent.message_id);
+  CHECK(got[0].message->body() == "hello");
+  CHECK(got[0].message->sent() == sent_at);
   CHECK(got[0].receive_count == 1);
   CHECK(got[0].first_receive == clock.now());
   CHECK_FALSE(got[0].receipt_handle.empty());
@@ -87,7 +87,7 @@ TEST_CASE_FIXTURE(Fixture, "an expired visibility timeout makes the message visi
   clock.advance(1ms);
   auto b = queue.receive(1, std::nullopt);
   REQUIRE(b.size() == 1);
-  CHECK(b[0].message->message_id == a[0].message->message_id);
+  CHECK(b[0].message->message_id() == a[0].message->message_id());
   CHECK(b[0].receive_count == 2);
   CHECK(b[0].first_receive == first);
   CHECK(b[0].receipt_handle != a[0].receipt_handle);
@@ -451,10 +451,10 @@ TEST_CASE_FIXTURE(Fixture, "many stale entries do not disturb order or counts") 
   CHECK(queue.counts().visible == 250);
   auto rest = queue.receive(1000, 10s);
   REQUIRE(rest.size() == 250);
-  for (std::size_t i = 0; i < rest.size(); ++i) CHECK(rest[i].message->body == std::to_string(2 * i + 1));
+  for (std::size_t i = 0; i < rest.size(); ++i) CHECK(rest[i].message->body() == std::to_string(2 * i + 1));
   clock.advance(10s);
   CHECK(queue.counts().visible == 250);
-  CHECK(queue.receive(1, std::nullopt)[0].message->body == "1");
+  CHECK(queue.receive(1, std::nullopt)[0].message->body() == "1");
 }
 
 TEST_CASE("concurrent senders, receivers and deleters leave consistent counts") {
