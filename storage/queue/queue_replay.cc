@@ -49,6 +49,7 @@ void Queue::apply(const QueueChange& change) {
     e.nonce = c.nonce;
     e.receive_count = c.receive_count;
     e.handle_live = c.handle_live;
+    e.visible_at = c.visible_at;  // for a visible message: when it last became visible
     if (c.where == 1) s.schedule(c.seq, e, c.visible_at, Where::kDelayed);
     if (c.where == 2) s.schedule(c.seq, e, c.visible_at, Where::kInFlight);
   };
