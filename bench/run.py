@@ -8,6 +8,7 @@ benchmark, not a test: it never fails on a number. Every step is bounded in time
 
     python3 bench/run.py            # about 10 minutes
     python3 bench/run.py --quick    # about 2 minutes, smaller counts, 1 s per wrk run
+    python3 bench/run.py --servers shoal --steps recovery   # one step (about 2 minutes)
 """
 import argparse
 import os
@@ -24,6 +25,9 @@ from report import Report
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, "..", "build")
 ALL_SERVERS = ("shoal", "nginx", "moto", "kinesalite", "kinesis-local")
+# recovery: shoal only, with --data-dir: restart time over a 1M-message log, disk per message and record.
+ALL_STEPS = ("startup", "sqs-requests", "sqs-drains", "sqs-memory", "kinesis-requests", "kinesis-drain",
+             "durable", "recovery")
 
 
 def parse_args():
@@ -34,7 +38,16 @@ def parse_args():
     ap.add_argument("--binary", default=os.path.join(BUILD, "shoal"))
     ap.add_argument("--driver", default=os.path.join(BUILD, "bench", "shoal_bench_driver"))
     ap.add_argument("--servers", default=",".join(ALL_SERVERS), help="comma-separated subset of " + ",".join(ALL_SERVERS))
+    ap.add_argument("--steps", default=",".join(ALL_STEPS),
+                    help="comma-separated subset of " + ",".join(ALL_STEPS) + " (each server runs those it has)")
     return ap.parse_args()
+
+
+# The --steps name of each step label used below.
+STEP_OF = {"start-up": "startup", "SQS single requests": "sqs-requests", "SQS ceiling": "sqs-requests",
+           "SQS drains": "sqs-drains", "SQS memory": "sqs-memory", "Kinesis single requests": "kinesis-requests",
+           "Kinesis ceiling": "kinesis-requests", "Kinesis drain": "kinesis-drain", "durable writes": "durable",
+           "recovery and disk": "recovery"}
 
 
 def main():
@@ -59,7 +72,14 @@ def main():
     report = Report()
     began = time.monotonic()
 
+    steps = set(args.steps.split(","))
+    if steps - set(ALL_STEPS):
+        sys.exit(f"bench: unknown steps {','.join(sorted(steps - set(ALL_STEPS)))}; known: {','.join(ALL_STEPS)}")
+
     def step(label, fn, *fn_args):
+        name = STEP_OF[label]
+        if name not in steps:
+            return
         try:
             fn(*fn_args)
         except (peers.Unavailable, workloads.StepFailed, subprocess.TimeoutExpired, OSError, KeyError,
@@ -81,13 +101,19 @@ def main():
         step("SQS memory", workloads.sqs_memory, shoal, settings, report, items)
         step("Kinesis single requests", workloads.kinesis_requests, shoal, settings, report)
         step("Kinesis drain", workloads.kinesis_drain, shoal, settings, report, items)
-        if shoal.accepts("--data-dir"):
+        if steps & {"durable", "recovery"} and not shoal.accepts("--data-dir"):
+            print("  durable rows: skipped, this build has no --data-dir", flush=True)
+        elif steps & {"durable", "recovery"}:
             with tempfile.TemporaryDirectory(prefix="shoal-bench-data-") as data_dir:
                 flags = ["--data-dir", data_dir] + (["--fsync", "always"] if shoal.accepts("--fsync") else [])
                 durable = peers.Shoal(shoal.binary, flags, label="shoal " + " ".join(flags[2:] or ["--data-dir"]))
                 step("durable writes", workloads.durable, durable, settings, report)
-        else:
-            print("  durable rows: skipped, this build has no --data-dir", flush=True)
+
+            def on_data_dir(data_dir):
+                # fsync every 100 ms: the prefill is about volume, and recovery reads what was written either way.
+                return peers.Shoal(shoal.binary, ["--data-dir", data_dir, "--fsync", "interval"],
+                                   label="shoal --data-dir")
+            step("recovery and disk", workloads.recovery, on_data_dir, settings, report)
 
     if "nginx" in wanted and (nginx := make(peers.Nginx)):
         print(nginx.label, flush=True)

@@ -5,6 +5,7 @@ Single requests go through wrk (lua/*.lua, prefixed by lua/sdk_headers.lua and
 followed by lua/report.lua); multi-step workloads through shoal_bench_driver.
 Both print a RESULT line; every step has a time limit.
 """
+import dataclasses
 import json
 import os
 import statistics
@@ -146,6 +147,11 @@ F_SQS_RSS = "RSS with {} x 1 KiB messages queued"
 F_KINESIS_RSS = "RSS with {} x 1 KiB records stored"
 F_SQS_PER_ITEM = "RSS growth per 1 KiB message queued"
 F_KINESIS_PER_ITEM = "RSS growth per 1 KiB record stored"
+F_RECOVERY = "recovery of a large log until the port answers"
+F_DISK_SQS = "disk per 256 B message stored (--data-dir)"
+F_DISK_KINESIS = "disk per 1 KiB record stored (--data-dir)"
+RECOVERY_MESSAGES = 1_000_000
+RECOVERY_FILL_S = 60
 
 
 def startup(server, report, tries):
@@ -254,3 +260,63 @@ def durable(server, settings, report):
         create_stream(server, "bench")
         report.add_row(row(W_PUTS, server, wrk(settings, server.port, "kinesis_put_records.lua", 4, {"STREAM": "bench"}),
                            items_per_call=500, note="items: records; vs in-memory shoal", seconds=settings.seconds))
+
+
+def dir_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+def queue_depth(server, url):
+    attrs = aws_call(server.port, "sqs", "GetQueueAttributes",
+                     {"QueueUrl": url, "AttributeNames": ["ApproximateNumberOfMessages"]})
+    return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def recovery(make_server, settings, report, messages=RECOVERY_MESSAGES, fill_s=RECOVERY_FILL_S):
+    """Prefills a --data-dir server with up to `messages` 256 B messages (at most
+    fill_s seconds of SendMessageBatch from the driver), stops it, and times a
+    fresh start until its port answers, then checks every message is back.
+    Also the data dir's bytes per message stored, and per 1 KiB Kinesis record.
+    make_server(data_dir) returns a server using that data dir."""
+    with tempfile.TemporaryDirectory(prefix="shoal-bench-recovery-") as data_dir:
+        server = make_server(data_dir)
+        with server:
+            url = create_queue(server, "recovery")
+            fill = driver(dataclasses.replace(settings, time_limit_s=fill_s), server.port, "sqs-fill",
+                          queue_url=url, count=messages, size_bytes=256, connections=8)
+            stored = queue_depth(server, url)
+        log_bytes = dir_bytes(data_dir)
+        count = f"{stored / 1e6:.2f}M" if stored >= 1_000_000 else f"{stored // 1000}k"
+        with server:  # a fresh process on the same data dir: replays it before it listens
+            recovered = queue_depth(server, url)
+            ms = server.startup_s * 1000
+        note = (f"{count} x 256 B messages, {log_bytes / (1 << 20):,.0f} MiB on disk; "
+                f"fill {fill.get('items_s', 0):,.0f} msg/s")
+        if stored < messages:
+            note += f" (fill capped at {fill_s} s)"
+        if recovered != stored:
+            note += f"; only {recovered:,} of {stored:,} back"
+        report.add_figure(Figure(F_RECOVERY, server.label, ms, "ms", note))
+        if stored:
+            report.add_figure(Figure(F_DISK_SQS, server.label, log_bytes / stored, "B",
+                                     f"{log_bytes:,} B / {stored:,} messages"))
+
+    with tempfile.TemporaryDirectory(prefix="shoal-bench-disk-") as data_dir:
+        server = make_server(data_dir)
+        records = min(settings.items, 200_000)
+        with server:
+            create_stream(server, "disk")
+            fill = driver(dataclasses.replace(settings, time_limit_s=30), server.port, "kinesis-fill",
+                          stream="disk", count=records, size_bytes=KIB, connections=4)
+        stored = int(fill.get("items", 0))
+        log_bytes = dir_bytes(data_dir)
+        if stored:
+            report.add_figure(Figure(F_DISK_KINESIS, server.label, log_bytes / stored, "B",
+                                     f"{log_bytes:,} B / {stored:,} records"))

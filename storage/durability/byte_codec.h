@@ -53,6 +53,8 @@ class ByteReader {
   explicit ByteReader(std::string_view in) : in_(in) {}
 
   bool failed() const { return failed_; }
+  // A value read was out of its range: the record is malformed.
+  void reject() { (void)fail<std::uint8_t>(); }
   bool done() const { return pos_ == in_.size(); }
 
   std::uint8_t u8() {

@@ -384,6 +384,131 @@ void get(ByteReader& r, DedupImage& c) {
   c.expires = r.time();
 }
 
+// Queue keys where one may be absent (dead-letter sources, move destinations).
+void put(ByteWriter& w, const std::optional<QueueKey>& k) {
+  w.boolean(k.has_value());
+  if (k) put(w, *k);
+}
+void get(ByteReader& r, std::optional<QueueKey>& k) {
+  if (!r.boolean()) return;
+  QueueKey key;
+  get(r, key);
+  k = std::move(key);
+}
+
+// A message that came in by a move: StoredMessage's layout plus its
+// dead-letter source, which MessageSent and MessageImage never carry.
+void put_moved_message(ByteWriter& w, const StoredMessage& m) {
+  put(w, m);
+  const QueueKey* source = m.dead_letter_source();
+  w.boolean(source != nullptr);
+  if (source != nullptr) put(w, *source);
+}
+std::shared_ptr<const StoredMessage> get_moved_message(ByteReader& r) {
+  auto m = get_message(r);
+  std::optional<QueueKey> source;
+  get(r, source);
+  if (!source || m == nullptr) return m;
+  return m->repack(m->sequence_number(), std::make_shared<const QueueKey>(std::move(*source)));
+}
+
+void put(ByteWriter& w, const MessagesMoved& c) {
+  w.varint(c.queue);
+  w.varint(c.version);
+  w.varint(c.from);
+  w.time(c.at);
+  w.varint(c.items.size());
+  for (const auto& item : c.items) {
+    w.varint(item.from_seq);
+    w.varint(item.seq);
+    put_moved_message(w, *item.message);
+    w.svarint(item.receive_count);
+    w.time(item.first_receive);
+  }
+  w.bytes(c.task_id);
+  w.svarint(c.task_moved);
+}
+void get(ByteReader& r, MessagesMoved& c) {
+  c.queue = r.varint();
+  c.version = r.varint();
+  c.from = r.varint();
+  c.at = r.time();
+  const auto n = r.varint();
+  for (std::uint64_t i = 0; i < n && !r.failed(); ++i) {
+    MessagesMoved::Item item;
+    item.from_seq = r.varint();
+    item.seq = r.varint();
+    item.message = get_moved_message(r);
+    item.receive_count = static_cast<int>(r.svarint());
+    item.first_receive = r.time();
+    c.items.push_back(std::move(item));
+  }
+  c.task_id = r.str();
+  c.task_moved = r.svarint();
+}
+
+void put(ByteWriter& w, const MoveTaskSet& c) {
+  const MoveTask& t = c.task;
+  w.bytes(t.id);
+  put(w, t.source);
+  put(w, t.destination);
+  put_opt_int(w, t.max_per_second);
+  w.time(t.started);
+  w.u8(static_cast<std::uint8_t>(t.status));
+  w.svarint(t.moved);
+  w.svarint(t.to_move);
+  w.bytes(t.failure_reason);
+}
+void get(ByteReader& r, MoveTaskSet& c) {
+  MoveTask& t = c.task;
+  t.id = r.str();
+  get(r, t.source);
+  get(r, t.destination);
+  t.max_per_second = get_opt_int(r);
+  t.started = r.time();
+  const std::uint8_t status = r.u8();
+  if (status > static_cast<std::uint8_t>(MoveTaskStatus::kFailed)) r.reject();
+  t.status = static_cast<MoveTaskStatus>(status);
+  t.moved = r.svarint();
+  t.to_move = r.svarint();
+  t.failure_reason = r.str();
+}
+
+void put(ByteWriter& w, const MoveTasksCleared& c) {
+  w.boolean(c.account.has_value());
+  if (c.account) w.bytes(*c.account);
+}
+void get(ByteReader& r, MoveTasksCleared& c) {
+  if (r.boolean()) c.account = r.str();
+}
+
+void put(ByteWriter& w, const MovedMessageImage& c) {
+  const MessageImage& m = c.image;
+  w.varint(m.queue);
+  w.varint(m.seq);
+  put_moved_message(w, *m.message);
+  w.time(m.born);
+  w.time(m.first_receive);
+  w.time(m.visible_at);
+  w.varint(m.nonce);
+  w.svarint(m.receive_count);
+  w.u8(m.where);
+  w.boolean(m.handle_live);
+}
+void get(ByteReader& r, MovedMessageImage& c) {
+  MessageImage& m = c.image;
+  m.queue = r.varint();
+  m.seq = r.varint();
+  m.message = get_moved_message(r);
+  m.born = r.time();
+  m.first_receive = r.time();
+  m.visible_at = r.time();
+  m.nonce = r.varint();
+  m.receive_count = static_cast<int>(r.svarint());
+  m.where = r.u8();
+  m.handle_live = r.boolean();
+}
+
 // ---- stream changes ------------------------------------------------------------
 
 void put(ByteWriter& w, const StreamCreated& c) {
@@ -612,6 +737,12 @@ void get(ByteReader& r, ShardRecordsImage& c) {
     c.records.push_back(item);
   }
 }
+
+void put(ByteWriter& w, const AccountSettingsCleared& c) { w.bytes(c.account); }
+void get(ByteReader& r, AccountSettingsCleared& c) { c.account = r.str(); }
+
+void put(ByteWriter& w, const StreamDropped& c) { w.varint(c.stream); }
+void get(ByteReader& r, StreamDropped& c) { c.stream = r.varint(); }
 
 // Decodes alternative I of V (tag base + I) into out.
 template <typename V, std::size_t I = 0>

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +44,10 @@ struct MovedMessage {
   std::shared_ptr<const StoredMessage> message;
   int receive_count = 0;  // receives so far; 0 when never received
   TimePoint first_receive{};
+  // Where it was taken from, for the log: the queue's durable id and the
+  // message's number there.
+  std::uint64_t from = 0;
+  std::uint64_t from_seq = 0;
 };
 
 }  // namespace shoal::storage

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "storage/queue/queue_registry.h"
 #include "storage/random.h"
@@ -30,6 +31,7 @@ MoveTaskResult MoveTasks::start(const QueueKey& source, std::optional<QueueKey> 
   // Keep the newest kKeptPerSource; only finished tasks can be that old.
   if (tasks.size() > kKeptPerSource) tasks.erase(tasks.begin(), tasks.end() - kKeptPerSource);
   MoveTask& started = tasks.back();
+  note(started);  // before its first moves, which replay counts against it
   advance(started, now);
   return {Status::ok(), started};
 }
@@ -91,22 +93,78 @@ std::optional<TimePoint> MoveTasks::next_due() const {
   return out;
 }
 
-void MoveTasks::clear(const std::optional<std::string>& account) {
-  std::lock_guard lock(mu_);
-  for (auto it = tasks_.begin(); it != tasks_.end();) {
-    if (account && it->first.account != *account) {
-      ++it;
-      continue;
-    }
-    for (auto& t : it->second) finish(t, MoveTaskStatus::kCancelled);  // keeps running_ right
-    it = tasks_.erase(it);
-  }
-}
-
 void MoveTasks::finish(MoveTask& task, MoveTaskStatus status, std::string reason) {
   if (task.status == MoveTaskStatus::kRunning) --running_;
   task.status = status;
   task.failure_reason = std::move(reason);
+  note(task);
+}
+
+void MoveTasks::note(const MoveTask& task) {
+  if (observer_ != nullptr) observer_->on_change(MoveTaskSet{task});
+}
+
+void MoveTasks::recount_running() {
+  int running = 0;
+  for (const auto& [source, tasks] : tasks_) {
+    for (const auto& t : tasks) running += t.status == MoveTaskStatus::kRunning;
+  }
+  running_ = running;
+}
+
+void MoveTasks::clear(const std::optional<std::string>& account) {
+  std::lock_guard lock(mu_);
+  bool removed = false;
+  std::erase_if(tasks_, [&](const auto& entry) {
+    if (account && entry.first.account != *account) return false;
+    removed = true;
+    return true;
+  });
+  recount_running();
+  if (observer_ != nullptr && removed) observer_->on_change(MoveTasksCleared{account});
+}
+
+void MoveTasks::set_observer(QueueObserver* observer) {
+  std::lock_guard lock(mu_);
+  observer_ = observer;
+}
+
+void MoveTasks::apply(const QueueChange& change) {
+  std::lock_guard lock(mu_);
+  if (const auto* set = std::get_if<MoveTaskSet>(&change)) {
+    const MoveTask& logged = set->task;
+    auto& tasks = tasks_[logged.source];
+    auto it = std::find_if(tasks.begin(), tasks.end(), [&](const MoveTask& t) { return t.id == logged.id; });
+    if (it == tasks.end()) {
+      tasks.push_back(logged);
+      if (tasks.size() > kKeptPerSource) tasks.erase(tasks.begin(), tasks.end() - kKeptPerSource);
+    } else {
+      // A log suffix replayed over a snapshot may hold older states of the
+      // task: moved only grows and a finished task stays finished.
+      const std::int64_t moved = std::max(it->moved, logged.moved);
+      if (it->status == MoveTaskStatus::kRunning || logged.status != MoveTaskStatus::kRunning) *it = logged;
+      it->moved = moved;
+    }
+  } else if (const auto* moved = std::get_if<MessagesMoved>(&change)) {
+    if (moved->task_id.empty()) return;
+    for (auto& [source, tasks] : tasks_) {
+      for (auto& t : tasks) {
+        if (t.id == moved->task_id) t.moved = std::max(t.moved, moved->task_moved);
+      }
+    }
+  } else if (const auto* cleared = std::get_if<MoveTasksCleared>(&change)) {
+    std::erase_if(tasks_, [&](const auto& entry) {
+      return !cleared->account || entry.first.account == *cleared->account;
+    });
+  }
+  recount_running();
+}
+
+void MoveTasks::snapshot(const QueueChangeSink& emit) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [source, tasks] : tasks_) {
+    for (const auto& t : tasks) emit(MoveTaskSet{t});
+  }
 }
 
 void MoveTasks::advance(MoveTask& task, TimePoint now) {
@@ -134,12 +192,14 @@ void MoveTasks::advance(MoveTask& task, TimePoint now) {
       return;
     }
   }
+  const auto moving = queues_.begin_move();
   auto messages = source->take_for_move(static_cast<std::size_t>(due));
   const auto taken = static_cast<std::int64_t>(messages.size());
   bool lost_destination = false;
   if (destination) {
-    destination->add_redriven(std::move(messages));
     task.moved += taken;
+    const MoveTaskStep step{task.id, task.moved};
+    destination->add_redriven(std::move(messages), &step);
   } else {
     // Back to each message's own source queue, in runs of one source. A
     // message whose source is gone (or that never had one) goes back into
@@ -155,7 +215,8 @@ void MoveTasks::advance(MoveTask& task, TimePoint now) {
       auto target = key ? queues_.find(*key) : nullptr;
       if (target) {
         task.moved += static_cast<std::int64_t>(run.size());
-        target->add_redriven(std::move(run));
+        const MoveTaskStep step{task.id, task.moved};
+        target->add_redriven(std::move(run), &step);
       } else {
         lost_destination = true;
         if (key) {

@@ -9,6 +9,9 @@
 // (a queue never calls back into MoveTasks). Queue waiters woken by a move
 // run with this mutex held, so they must not receive synchronously (the
 // server's wakers only post to the session's executor).
+// Durability: a task's start and end are logged as MoveTaskSet, its moves
+// (with its progress) by the destination queues as MessagesMoved, a reset as
+// MoveTasksCleared (queue_changes.h); apply() replays them.
 #pragma once
 
 #include <atomic>
@@ -21,26 +24,14 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/queue/move_task.h"
+#include "storage/queue/queue_changes.h"
 #include "storage/queue/queue_key.h"
 #include "storage/status.h"
 
 namespace shoal::storage {
 
 class QueueRegistry;
-
-enum class MoveTaskStatus { kRunning, kCompleted, kCancelling, kCancelled, kFailed };
-
-struct MoveTask {
-  std::string id;  // a UUID
-  QueueKey source;
-  std::optional<QueueKey> destination;  // nullopt: each message's dead-letter source
-  std::optional<int> max_per_second;    // nullopt: kSystemOptimizedRate
-  TimePoint started;
-  MoveTaskStatus status = MoveTaskStatus::kRunning;
-  std::int64_t moved = 0;
-  std::int64_t to_move = 0;    // the source's visible messages at the start
-  std::string failure_reason;  // set when kFailed: the destination's error code
-};
 
 struct MoveTaskResult {
   Status status;
@@ -79,20 +70,33 @@ class MoveTasks {
   std::optional<TimePoint> next_due() const;
   // Forgets every task (whose source is in `account`, when given), running
   // or finished, without moving anything more: a reset's queues may be
-  // recreated under the same names and must not inherit old tasks.
+  // recreated under the same names and must not inherit old tasks. Logged
+  // (MoveTasksCleared), so a restart does not bring them back either.
   void clear(const std::optional<std::string>& account = std::nullopt);
+
+  // ---- durability (QueueRegistry drives these) ----
+  // Reports task changes from now on. Call before tasks are shared.
+  void set_observer(QueueObserver* observer);
+  // Replays MoveTaskSet, MoveTasksCleared, and a MessagesMoved's task
+  // progress; other changes are ignored.
+  void apply(const QueueChange& change);
+  // Emits one MoveTaskSet per task, as one consistent cut.
+  void snapshot(const QueueChangeSink& emit) const;
 
  private:
   void advance(MoveTask& task, TimePoint now);  // under mu_
   // Messages moved at once when the task starts.
   static std::int64_t burst(const MoveTask& task) { return task.max_per_second ? 1 : kSystemOptimizedRate; }
   void finish(MoveTask& task, MoveTaskStatus status, std::string reason = {});
+  void note(const MoveTask& task);  // under mu_
+  void recount_running();           // under mu_
 
   QueueRegistry& queues_;
   const Clock& clock_;
   mutable std::mutex mu_;
   std::map<QueueKey, std::vector<MoveTask>> tasks_;  // per source, oldest first
   std::atomic<int> running_{0};
+  QueueObserver* observer_ = nullptr;  // guarded by mu_
 };
 
 }  // namespace shoal::storage

@@ -155,6 +155,7 @@ RedriveReceive Queue::receive_redriving(int max_messages,
   state_->advance(now);
   out.messages = state_->take(max_messages, visibility_timeout, now, attempt_id, max_receive_count,
                               max_receive_count > 0 ? &out.dead_letters : nullptr);
+  state_->note_take(now, visibility_timeout);
   return out;
 }
 
@@ -191,19 +192,19 @@ void Queue::add_dead_letters(std::vector<MovedMessage> messages, const QueueKey&
   {
     std::lock_guard lock(state_->mu);
     state_->advance(now);
-    wakes = state_->insert_moved(std::move(copies), messages, source_key, true, now);
+    wakes = state_->insert_moved(std::move(copies), messages, source_key, true, now, nullptr);
   }
   call_all(wakes);
 }
 
-void Queue::add_redriven(std::vector<MovedMessage> messages) {
+void Queue::add_redriven(std::vector<MovedMessage> messages, const MoveTaskStep* step) {
   auto copies = copy_moved(messages, nullptr, fifo_);
   const TimePoint now = clock_.now();
   std::vector<std::function<void()>> wakes;
   {
     std::lock_guard lock(state_->mu);
     state_->advance(now);
-    wakes = state_->insert_moved(std::move(copies), messages, nullptr, false, now);
+    wakes = state_->insert_moved(std::move(copies), messages, nullptr, false, now, step);
   }
   call_all(wakes);
 }

@@ -69,6 +69,12 @@ struct QueueHooks {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> instance_and_secret;
 };
 
+// A move task's part in a move, logged with it (MessagesMoved::task_id).
+struct MoveTaskStep {
+  std::string id;
+  std::int64_t moved = 0;  // the task's moved count once these messages are in
+};
+
 // The result of Queue::receive_redriving.
 struct RedriveReceive {
   std::vector<ReceivedMessage> messages;
@@ -124,6 +130,7 @@ class Queue {
   // messages do not count against max_messages; on FIFO queues the next
   // message of the group is then served in the same receive. A replayed
   // ReceiveRequestAttemptId moves nothing. max_receive_count <= 0: receive().
+  // The dead letters' leaving is logged by the queue they are added to.
   RedriveReceive receive_redriving(int max_messages, std::optional<std::chrono::seconds> visibility_timeout,
                                    int max_receive_count, std::string_view attempt_id = {});
   // Dead-letter move, DLQ side: adds messages taken from `source` by
@@ -132,15 +139,19 @@ class Queue {
   // dead_letter_source. Standard queues keep retention counting from the
   // original send; FIFO queues count it from now and give each message a new
   // sequence number in this queue (as AWS documents). No deduplication.
+  // Logged as MessagesMoved (the source's side too: see queue_changes.h).
   void add_dead_letters(std::vector<MovedMessage> messages, const QueueKey& source);
   // Move task, destination side: adds redriven messages, visible at once,
   // keeping MessageId, body, attributes and SentTimestamp; the receive count
   // starts again from 0 (else the first receive would send them straight back
-  // to the DLQ) and dead_letter_source is cleared.
-  void add_redriven(std::vector<MovedMessage> messages);
+  // to the DLQ) and dead_letter_source is cleared. Logged as MessagesMoved,
+  // with the task's progress when `step` is given.
+  void add_redriven(std::vector<MovedMessage> messages, const MoveTaskStep* step = nullptr);
   // Move task, source side: takes out up to max_messages visible messages,
   // oldest first (FIFO: in group order, as a receive would), for moving
-  // elsewhere. In-flight and delayed messages stay.
+  // elsewhere. In-flight and delayed messages stay. Not logged by itself: the
+  // destination's MessagesMoved records both sides, so the caller must hand
+  // every message taken to some queue's add_redriven or add_dead_letters.
   std::vector<MovedMessage> take_for_move(std::size_t max_messages);
   // receive(), and when it finds nothing, add_waiter(wake) under the same lock,
   // so a send racing with the poll cannot be missed. wake is not called when

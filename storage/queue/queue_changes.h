@@ -22,6 +22,7 @@
 
 #include "storage/clock.h"
 #include "storage/queue/message.h"
+#include "storage/queue/move_task.h"
 #include "storage/queue/queue_attributes.h"
 #include "storage/queue/queue_key.h"
 
@@ -98,6 +99,46 @@ struct QueuePurged {
   TimePoint at;
 };
 
+// Messages that left queue `from` for queue `queue`: a dead-letter move (a
+// receive met messages already received maxReceiveCount times) or a step of a
+// message move task. One record covers both sides. The destination logs it
+// under its lock once the messages are in; replay takes them out of the
+// source by seq (never reused within a queue, so that is idempotent and needs
+// no version) and adds them to the destination (versioned as usual). A move
+// whose record never reached the log left its messages in the source: after
+// a restart a moved message is in exactly one of the two queues.
+struct MessagesMoved {
+  struct Item {
+    std::uint64_t from_seq = 0;  // its number in the source
+    std::uint64_t seq = 0;       // its number here
+    // As stored here: dead_letter_source set (dead-letter moves) or cleared
+    // (move tasks), a new FIFO sequence number.
+    std::shared_ptr<const StoredMessage> message;
+    int receive_count = 0;  // kept by dead-letter moves, 0 after a move task
+    TimePoint first_receive{};
+  };
+  std::uint64_t queue = 0;
+  std::uint64_t version = 0;
+  std::uint64_t from = 0;
+  TimePoint at;
+  std::vector<Item> items;
+  std::string task_id;          // the move task that moved them; empty for a dead-letter move
+  std::int64_t task_moved = 0;  // that task's moved count after this step
+};
+
+// A message move task as it stands after it started or finished (completed,
+// cancelled, failed), or in a snapshot. Its progress in between is logged
+// with its moves (MessagesMoved::task_moved). Replay never lets a task go
+// back: moved only grows, a finished task stays finished.
+struct MoveTaskSet {
+  MoveTask task;
+};
+
+// A control reset dropped the move tasks of one account (or all).
+struct MoveTasksCleared {
+  std::optional<std::string> account;
+};
+
 // ---- snapshot images ----
 
 // First record of a queue snapshot: queues with ids below next_queue are in
@@ -143,10 +184,20 @@ struct DedupImage {  // one FIFO deduplication record (dedup_window.h)
   TimePoint expires;
 };
 
+// A message that came in by a move (MessagesMoved), with where it came from
+// (StoredMessage::dead_letter_source, which MessageImage does not carry).
+// Standard queues count its retention from its original send (image.born ==
+// message->sent, older than the queue's own sends); FIFO queues from the move.
+struct MovedMessageImage {
+  MessageImage image;
+};
+
+// New alternatives go at the end: a record's tag is its index here
+// (change_codec.h), and old logs must keep their meaning.
 using QueueChange =
     std::variant<QueueCreated, QueueDeleted, QueueAttributesSet, QueueTagsSet, MessageSent, MessagesReceived,
                  VisibilityChanged, MessageDeleted, QueuePurged, QueueRegistryImage, QueueImage, MessageImage,
-                 DedupImage>;
+                 DedupImage, MessagesMoved, MoveTaskSet, MoveTasksCleared, MovedMessageImage>;
 
 // Receives every change, called under the lock that serialises it (so the
 // order of calls is the order of changes). Must be quick and must not call

@@ -68,6 +68,7 @@ std::vector<std::shared_ptr<Queue>> QueueRegistry::list(const std::string& accou
 }
 
 void QueueRegistry::set_observer(QueueObserver* observer) {
+  move_tasks_.set_observer(observer);
   std::unique_lock lock(mutex_);
   observer_ = observer;
   for (const auto& [id, queue] : by_id_) queue->set_observer(observer);
@@ -116,6 +117,18 @@ void QueueRegistry::apply(const QueueChange& change) {
   } else if (const auto* r = std::get_if<QueueRegistryImage>(&change)) {
     std::unique_lock lock(mutex_);
     next_id_ = std::max(next_id_, r->next_queue);
+  } else if (const auto* moved = std::get_if<MessagesMoved>(&change)) {
+    // Out of the source, into the destination (either may be gone by now),
+    // and the moving task's progress.
+    if (moved->from != moved->queue) {
+      if (auto source = queue_of(moved->from)) source->apply(change);
+    }
+    if (auto destination = queue_of(moved->queue)) destination->apply(change);
+    move_tasks_.apply(change);
+  } else if (std::holds_alternative<MoveTaskSet>(change) || std::holds_alternative<MoveTasksCleared>(change)) {
+    move_tasks_.apply(change);
+  } else if (const auto* moved_image = std::get_if<MovedMessageImage>(&change)) {
+    if (auto queue = queue_of(moved_image->image.queue)) queue->apply(change);
   } else if (const auto* image = std::get_if<QueueImage>(&change)) {
     if (auto queue = add(image->queue, image->key, image->attributes, image->tags, image->created,
                          image->instance_id, image->secret)) {
@@ -145,6 +158,11 @@ void QueueRegistry::snapshot(const QueueChangeSink& emit, const std::function<vo
     queue->snapshot(emit);
     if (between) between();
   }
+  move_tasks_.snapshot(emit);
+  if (between) between();
+  // A move that took messages out of a queue read above is logged (after
+  // the point the snapshot began, so its record is kept) before we return.
+  moves_.wait_for_earlier();
 }
 
 std::vector<std::shared_ptr<Queue>> QueueRegistry::all() const {
@@ -158,7 +176,7 @@ std::vector<std::shared_ptr<Queue>> QueueRegistry::all() const {
 std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
   // Tasks first, so none moves a message between the queues' removal and
   // their recreation under the same names.
-  move_tasks_.clear(account);
+  move_tasks_.clear(account);  // logged, so a restart does not bring them back
   std::vector<QueueKey> keys;
   {
     std::shared_lock lock(mutex_);
@@ -180,6 +198,7 @@ std::vector<ReceivedMessage> QueueRegistry::receive(Queue& queue, int max_messag
   const auto target = queue.dead_letter();
   std::shared_ptr<Queue> dlq = target ? find(target->queue) : nullptr;
   if (!dlq) return queue.receive(max_messages, visibility_timeout, attempt_id);
+  const auto moving = begin_move();
   auto out = queue.receive_redriving(max_messages, visibility_timeout, target->max_receive_count, attempt_id);
   if (!out.dead_letters.empty()) dlq->add_dead_letters(std::move(out.dead_letters), queue.key());
   return std::move(out.messages);

@@ -3,7 +3,8 @@
 // Thread-safe (a shared mutex guards the map; queues lock themselves).
 // Dead-letter moves and move tasks cross queues: they take one queue's lock
 // at a time, never two (messages are taken out under the source's lock,
-// which is released before they are added to the other queue).
+// which is released before they are added to the other queue, and the
+// destination logs both sides: MessagesMoved in queue_changes.h).
 #pragma once
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/queue/move_barrier.h"
 #include "storage/queue/move_tasks.h"
 #include "storage/queue/queue.h"
 #include "storage/queue/queue_changes.h"
@@ -52,7 +54,8 @@ class QueueRegistry {
   // before the snapshot's next id, a version already reached) are skipped.
   void apply(const QueueChange& change);
   // Emits images recreating every queue: a registry image first, then each
-  // queue under its own lock.
+  // queue under its own lock, then the move tasks; returns once the moves
+  // under way while it read the queues have been logged.
   // `between` (optional) runs after each queue's images, outside every lock:
   // the place to write out what emit gathered.
   void snapshot(const QueueChangeSink& emit, const std::function<void()>& between = {}) const;
@@ -77,9 +80,13 @@ class QueueRegistry {
   // by name.
   std::vector<std::shared_ptr<Queue>> dead_letter_sources(const QueueKey& dlq) const;
   MoveTasks& move_tasks() { return move_tasks_; }
+  // Held by every cross-queue move from the take to the add (see
+  // move_barrier.h); snapshot() waits for those under way.
+  MoveBarrier::Guard begin_move() { return MoveBarrier::Guard(moves_); }
 
  private:
   const Clock& clock_;
+  mutable MoveBarrier moves_;
   MoveTasks move_tasks_;
   mutable std::shared_mutex mutex_;
   std::map<QueueKey, std::shared_ptr<Queue>> queues_;

@@ -1,6 +1,8 @@
 // Queue durability: replay of logged changes and snapshot images (see
 // queue_changes.h), kept apart from the live operations in queue.cc.
+#include <algorithm>
 #include <variant>
+#include <vector>
 
 #include "storage/queue/queue.h"
 #include "storage/queue/queue_state.h"
@@ -40,6 +42,16 @@ void Queue::apply(const QueueChange& change) {
     if (version <= s.version) return false;
     s.version = version;
     return true;
+  };
+  // The delivery state a snapshot image carries, on an entry just inserted.
+  auto restore_delivery = [&s](const MessageImage& c, Entry& e) {
+    e.first_receive = c.first_receive;
+    e.nonce = c.nonce;
+    e.receive_count = c.receive_count;
+    e.handle_live = c.handle_live;
+    e.visible_at = c.visible_at;  // for a visible message: when it last became visible
+    if (c.where == 1) s.schedule(c.seq, e, c.visible_at, Where::kDelayed);
+    if (c.where == 2) s.schedule(c.seq, e, c.visible_at, Where::kInFlight);
   };
   std::visit(
       Overloaded{
@@ -107,7 +119,28 @@ void Queue::apply(const QueueChange& change) {
             s.timed.clear();
             s.groups.clear();
             s.born.clear();
+            s.born_moved.clear();
             s.counts = {};
+          },
+          [&](const MessagesMoved& c) {
+            // The source's side: unversioned, by seq (see queue_changes.h).
+            if (c.from == durable_id_) {
+              for (const auto& item : c.items) {
+                if (auto it = s.messages.find(item.from_seq); it != s.messages.end()) s.erase(it);
+              }
+            }
+            if (c.queue == durable_id_ && fresh(c.version)) {
+              s.advance(c.at);
+              for (const auto& item : c.items) {
+                if (s.fifo && !item.message->sequence_number().empty()) {
+                  s.last_sequence = std::max(s.last_sequence, parse_sequence_value(item.message->sequence_number()));
+                }
+                Entry& e = s.add_moved(item.seq, item.message, c.at);
+                e.receive_count = item.receive_count;
+                e.first_receive = item.first_receive;
+              }
+            }
+            s.compact();
           },
           [&](const QueueImage& c) {
             s.version = c.version;
@@ -125,13 +158,11 @@ void Queue::apply(const QueueChange& change) {
           [&](const MessageImage& c) {
             if (s.messages.contains(c.seq)) return;
             s.insert(c.seq, c.message, c.born, c.born);
-            Entry& e = s.messages.at(c.seq);
-            e.first_receive = c.first_receive;
-            e.nonce = c.nonce;
-            e.receive_count = c.receive_count;
-            e.handle_live = c.handle_live;
-            if (c.where == 1) s.schedule(c.seq, e, c.visible_at, Where::kDelayed);
-            if (c.where == 2) s.schedule(c.seq, e, c.visible_at, Where::kInFlight);
+            restore_delivery(c, s.messages.at(c.seq));
+          },
+          [&](const MovedMessageImage& c) {
+            if (s.messages.contains(c.image.seq)) return;
+            restore_delivery(c.image, s.add_moved(c.image.seq, c.image.message, c.image.born));
           },
           [&](const DedupImage& c) {
             s.dedup.restore(c.key, {c.message_id, c.sequence_number}, c.expires);
@@ -159,23 +190,38 @@ void Queue::snapshot(const QueueChangeSink& emit) const {
   image.receives = s.receives;
   image.last_sequence = s.last_sequence;
   emit(image);
-  // In send order, so retention's deque is rebuilt in order.
-  for (const Born& b : s.born) {
-    auto it = s.messages.find(b.seq);
-    if (it == s.messages.end() || it->second.message == nullptr) continue;
-    const Entry& e = it->second;
+  auto image_of = [&](std::uint64_t seq, TimePoint born, const Entry& e) {
     MessageImage m;
     m.queue = durable_id_;
-    m.seq = b.seq;
+    m.seq = seq;
     m.message = e.message;
-    m.born = b.sent;
+    m.born = born;
     m.first_receive = e.first_receive;
     m.visible_at = e.visible_at;
     m.nonce = e.nonce;
     m.receive_count = e.receive_count;
     m.where = static_cast<std::uint8_t>(e.where);
     m.handle_live = e.handle_live;
-    emit(m);
+    return m;
+  };
+  // In send order, so retention's deque is rebuilt in order. Messages that
+  // came from another queue say so (their dead-letter source, and on standard
+  // queues their retention from the original send: born_moved).
+  for (const Born& b : s.born) {
+    auto it = s.messages.find(b.seq);
+    if (it == s.messages.end() || it->second.message == nullptr) continue;
+    if (it->second.message->dead_letter_source() != nullptr) {
+      emit(MovedMessageImage{image_of(b.seq, b.sent, it->second)});
+    } else {
+      emit(image_of(b.seq, b.sent, it->second));
+    }
+  }
+  std::vector<Born> moved_in(s.born_moved.begin(), s.born_moved.end());
+  std::sort(moved_in.begin(), moved_in.end(), [](const Born& a, const Born& b) { return a.seq < b.seq; });
+  for (const Born& b : moved_in) {
+    auto it = s.messages.find(b.seq);
+    if (it == s.messages.end() || it->second.message == nullptr) continue;
+    emit(MovedMessageImage{image_of(b.seq, b.sent, it->second)});
   }
   s.dedup.for_each([&](const std::string& key, const DedupWindow::Original& original, TimePoint expires) {
     emit(DedupImage{durable_id_, key, original.message_id, original.sequence_number, expires});

@@ -324,7 +324,8 @@ struct Queue::State {
 
   // Takes the message out of the queue for a move elsewhere.
   MovedMessage extract(std::unordered_map<std::uint64_t, Entry>::iterator it) {
-    MovedMessage out{it->second.message, it->second.receive_count, it->second.first_receive};
+    MovedMessage out{it->second.message, it->second.receive_count, it->second.first_receive, durable_id,
+                     it->first};
     erase(it);
     return out;
   }
@@ -352,40 +353,65 @@ struct Queue::State {
     }
   }
 
-  // Adds messages coming from another queue, visible at once. FIFO queues
-  // give each a new sequence number here (packed under the lock, since the
-  // number is this queue's); other queues take `copies` as they are.
+  // Adds one message coming from another queue, visible at `now`. Standard
+  // queues keep its retention counting from its original send; FIFO queues
+  // count from now (AWS: a FIFO dead-letter queue's retention restarts at
+  // the move).
+  Entry& add_moved(std::uint64_t seq, std::shared_ptr<const StoredMessage> message, TimePoint now) {
+    next_seq = std::max(next_seq, seq + 1);
+    Entry& e = messages[seq];
+    e.where = Where::kVisible;
+    e.visible_at = now;
+    ++counts.visible;
+    if (fifo) {
+      born_last = std::max(born_last, now);
+      born.push_back({born_last, seq});
+      groups.add(message->group_id(), seq, true);
+    } else {
+      born_moved.push_back({message->sent(), seq});
+      std::push_heap(born_moved.begin(), born_moved.end(), later_born);
+      ready.push({seq, e.epoch});
+    }
+    e.message = std::move(message);
+    return e;
+  }
+
+  // Adds messages coming from another queue, visible at once, and logs the
+  // move: one MessagesMoved per run of messages from the same queue.
+  // FIFO queues give each a new sequence number here (packed under the lock,
+  // since the number is this queue's); other queues take `copies` as they are.
   std::vector<std::function<void()>> insert_moved(std::vector<std::shared_ptr<const StoredMessage>> copies,
                                                   const std::vector<MovedMessage>& moved,
                                                   const std::shared_ptr<const QueueKey>& source, bool keep_receives,
-                                                  TimePoint now) {
+                                                  TimePoint now, const MoveTaskStep* step) {
+    MessagesMoved change;
+    auto log_run = [&] {
+      if (change.items.empty()) return;
+      change.at = now;
+      if (step != nullptr) {
+        change.task_id = step->id;
+        change.task_moved = step->moved;
+      }
+      note(std::move(change));
+      change = MessagesMoved{};
+    };
     for (std::size_t i = 0; i < copies.size(); ++i) {
       auto& copy = copies[i];
       if (fifo) {
         last_sequence = next_sequence_value(last_sequence, now);
         copy = copy->repack(format_sequence_number(last_sequence), source);
       }
-      const std::uint64_t seq = next_seq++;
-      Entry& e = messages[seq];
+      const std::uint64_t seq = next_seq;
+      Entry& e = add_moved(seq, std::move(copy), now);
       if (keep_receives) {
         e.receive_count = moved[i].receive_count;
         e.first_receive = moved[i].first_receive;
       }
-      e.where = Where::kVisible;
-      e.visible_at = now;
-      ++counts.visible;
-      if (fifo) {
-        // AWS: a FIFO dead-letter queue's retention restarts at the move.
-        born_last = std::max(born_last, now);
-        born.push_back({born_last, seq});
-        groups.add(copy->group_id(), seq, true);
-      } else {
-        born_moved.push_back({copy->sent(), seq});
-        std::push_heap(born_moved.begin(), born_moved.end(), later_born);
-        ready.push({seq, e.epoch});
-      }
-      e.message = std::move(copy);
+      if (i > 0 && moved[i].from != moved[i - 1].from) log_run();
+      change.from = moved[i].from;
+      change.items.push_back({moved[i].from_seq, seq, e.message, e.receive_count, e.first_receive});
     }
+    log_run();
     if (!copies.empty() && !waiters.empty()) return collect_waiters();
     return {};
   }

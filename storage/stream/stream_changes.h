@@ -118,6 +118,17 @@ struct AccountSettingsSet {
   std::optional<TimePoint> earliest_allowed_end_at;
 };
 
+// A control reset dropped an account's settings (back to the defaults).
+struct AccountSettingsCleared {
+  std::string account;
+};
+
+// A control reset dropped the stream at once (no DELETING phase): replay
+// forgets it, whatever its delete delay.
+struct StreamDropped {
+  std::uint64_t stream = 0;
+};
+
 // ---- snapshot images ----
 
 // First record of a stream snapshot: streams with ids below next_stream are
@@ -175,8 +186,11 @@ struct ShardRecordsImage {
   std::vector<Item> records;
 };
 
+// New alternatives go at the end: a record's tag is its index here
+// (change_codec.h), and old logs must keep their meaning.
 using StreamChange = std::variant<StreamCreated, RecordsPut, StreamOp, ResourcePolicySet, AccountSettingsSet,
-                                  StreamRegistryImage, StreamImage, ShardImage, ShardRecordsImage>;
+                                  StreamRegistryImage, StreamImage, ShardImage, ShardRecordsImage,
+                                  AccountSettingsCleared, StreamDropped>;
 
 // Receives every change, called under the lock that serialises it (so the
 // order of calls is the order of changes). Must be quick and must not call

@@ -255,6 +255,17 @@ void StreamRegistry::apply(const StreamChange& change) {
                    settings_[c.account] =
                        AccountSettings{c.billing_commitment_status, c.started_at, c.ended_at, c.earliest_allowed_end_at};
                  },
+                 [&](const AccountSettingsCleared& c) {
+                   std::unique_lock lock(mutex_);
+                   settings_.erase(c.account);
+                 },
+                 [&](const StreamDropped& c) {
+                   std::unique_lock lock(mutex_);
+                   const auto it = by_id_.find(c.stream);
+                   if (it == by_id_.end()) return;
+                   streams_.erase(it->second->key());
+                   by_id_.erase(it);
+                 },
                  [&](const StreamRegistryImage& c) {
                    std::unique_lock lock(mutex_);
                    next_id_ = std::max(next_id_, c.next_stream);
@@ -313,6 +324,7 @@ std::size_t StreamRegistry::clear(const std::optional<std::string>& account) {
         continue;
       }
       if (!it->second->gone()) dropped.push_back(it->second);
+      if (observer_ != nullptr) observer_->on_change(StreamDropped{it->second->durable_id()});
       by_id_.erase(it->second->durable_id());
       it = streams_.erase(it);
     }
@@ -326,14 +338,17 @@ std::size_t StreamRegistry::clear(const std::optional<std::string>& account) {
       if (observer_ != nullptr) observer_->on_change(ResourcePolicySet{it->first, std::nullopt});
       it = policies_.erase(it);
     }
-    if (account) {
-      settings_.erase(*account);
-    } else {
-      settings_.clear();
+    for (auto it = settings_.begin(); it != settings_.end();) {
+      if (account && it->first != *account) {
+        ++it;
+        continue;
+      }
+      if (observer_ != nullptr) observer_->on_change(AccountSettingsCleared{it->first});
+      it = settings_.erase(it);
     }
   }
-  // Through the logged delete, outside the registry lock as remove() does, so
-  // a restart with a data dir does not bring the streams back.
+  // Requests that still hold a dropped stream see it deleting. (Logged too,
+  // but replay no longer knows the stream: StreamDropped came first.)
   for (const auto& stream : dropped) (void)stream->begin_delete(true);
   return dropped.size();
 }

@@ -31,6 +31,27 @@ std::shared_ptr<const StoredMessage> message() {
   return StoredMessage::pack(p);
 }
 
+// A message a dead-letter move brought: it says where from.
+std::shared_ptr<const StoredMessage> moved_message() {
+  const auto m = message();
+  return m->repack(m->sequence_number(),
+                   std::make_shared<const QueueKey>(QueueKey{"123456789012", "eu-west-1", "orders.fifo"}));
+}
+
+MoveTask move_task() {
+  MoveTask t;
+  t.id = "2b8f0a8e-1111-4222-8333-444455556666";
+  t.source = {"123456789012", "eu-west-1", "orders-dlq"};
+  t.destination = QueueKey{"123456789012", "eu-west-1", "orders"};
+  t.max_per_second = 5;
+  t.started = at(1'700'000'000'000);
+  t.status = MoveTaskStatus::kFailed;
+  t.moved = 12;
+  t.to_move = 40;
+  t.failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
+  return t;
+}
+
 std::vector<QueueChange> queue_changes() {
   QueueAttributes attrs;
   attrs.fifo = true;
@@ -52,6 +73,10 @@ std::vector<QueueChange> queue_changes() {
       QueueImage{3, 15, key, at(1), at(2), at(8), attrs, {{"t", "1"}}, 5, 6, 80, 9, 1234},
       MessageImage{3, 79, message(), at(3), at(4), at(50), 9, 2, 2, true},
       DedupImage{3, std::string("g\x01g1\x01" "d1"), "id", "1000", at(300'000)},
+      MessagesMoved{5, 16, 3, at(9), {{77, 2, moved_message(), 3, at(4)}, {78, 3, message(), 0, {}}}, "task-1", 7},
+      MoveTaskSet{move_task()},
+      MoveTasksCleared{"123456789012"},
+      MovedMessageImage{MessageImage{5, 2, moved_message(), at(3), at(4), at(50), 9, 3, 2, true}},
   };
 }
 
@@ -103,6 +128,8 @@ std::vector<StreamChange> stream_changes() {
       image,
       ShardImage{2, 1, {5, kMaxHashKey}, at(1), 1, {0}, at(50), 17, 49},
       ShardRecordsImage{2, 1, {{15, 40, EncryptionType::kKms, pk, data}, {16, 49, EncryptionType::kNone, "", ""}}},
+      AccountSettingsCleared{"123456789012"},
+      StreamDropped{2},
   };
 }
 
@@ -160,6 +187,88 @@ TEST_CASE("decoded values keep their fields") {
   CHECK(std::get<VisibilityChanged>(std::get<QueueChange>(*v)).visible_at == at(-6));
 }
 
+TEST_CASE("a record's tag is fixed: logs written before new change types still read the same") {
+  // Tag = base + index in the variant; appending alternatives must not move these.
+  CHECK(encode_change(QueueChange{QueueCreated{}})[0] == 1);
+  CHECK(encode_change(QueueChange{DedupImage{}})[0] == 13);
+  CHECK(encode_change(QueueChange{MessagesMoved{}})[0] == 14);
+  CHECK(encode_change(QueueChange{MoveTaskSet{}})[0] == 15);
+  CHECK(encode_change(QueueChange{MoveTasksCleared{}})[0] == 16);
+  MessageImage image;
+  image.message = message();
+  CHECK(encode_change(QueueChange{MovedMessageImage{image}})[0] == 17);
+  CHECK(encode_change(StreamChange{StreamCreated{}})[0] == 64);
+  CHECK(encode_change(StreamChange{ShardRecordsImage{}})[0] == 72);
+  CHECK(encode_change(StreamChange{AccountSettingsCleared{}})[0] == 73);
+  CHECK(encode_change(StreamChange{StreamDropped{}})[0] == 74);
+}
+
+TEST_CASE("moved messages keep where they came from, their receive count and their task's progress") {
+  auto decoded = decode_change(encode_change(queue_changes()[13]));
+  REQUIRE(decoded);
+  const auto& moved = std::get<MessagesMoved>(std::get<QueueChange>(*decoded));
+  CHECK(moved.queue == 5);
+  CHECK(moved.from == 3);
+  CHECK(moved.at == at(9));
+  REQUIRE(moved.items.size() == 2);
+  CHECK(moved.items[0].from_seq == 77);
+  CHECK(moved.items[0].seq == 2);
+  CHECK(moved.items[0].receive_count == 3);
+  CHECK(moved.items[0].first_receive == at(4));
+  REQUIRE(moved.items[0].message->dead_letter_source() != nullptr);
+  CHECK(moved.items[0].message->dead_letter_source()->name == "orders.fifo");
+  CHECK(moved.items[0].message->message_id() == message()->message_id());
+  CHECK(moved.items[0].message->sent() == message()->sent());
+  CHECK(moved.items[1].message->dead_letter_source() == nullptr);
+  CHECK(moved.task_id == "task-1");
+  CHECK(moved.task_moved == 7);
+
+  auto image = decode_change(encode_change(queue_changes()[16]));
+  REQUIRE(image);
+  const auto& m = std::get<MovedMessageImage>(std::get<QueueChange>(*image)).image;
+  CHECK(m.seq == 2);
+  CHECK(m.receive_count == 3);
+  REQUIRE(m.message->dead_letter_source() != nullptr);
+  CHECK(m.message->dead_letter_source()->account == "123456789012");
+}
+
+TEST_CASE("a move task record keeps every field ListMessageMoveTasks shows") {
+  auto decoded = decode_change(encode_change(queue_changes()[14]));
+  REQUIRE(decoded);
+  const MoveTask& t = std::get<MoveTaskSet>(std::get<QueueChange>(*decoded)).task;
+  const MoveTask want = move_task();
+  CHECK(t.id == want.id);
+  CHECK(t.source == want.source);
+  CHECK(t.destination == want.destination);
+  CHECK(t.max_per_second == 5);
+  CHECK(t.started == want.started);
+  CHECK(t.status == MoveTaskStatus::kFailed);
+  CHECK(t.moved == 12);
+  CHECK(t.to_move == 40);
+  CHECK(t.failure_reason == want.failure_reason);
+
+  MoveTask plain;  // to each message's source, system-optimised rate
+  plain.id = "t";
+  auto back = decode_change(encode_change(QueueChange{MoveTaskSet{plain}}));
+  REQUIRE(back);
+  const MoveTask& p = std::get<MoveTaskSet>(std::get<QueueChange>(*back)).task;
+  CHECK_FALSE(p.destination);
+  CHECK_FALSE(p.max_per_second);
+  CHECK(p.status == MoveTaskStatus::kRunning);
+
+  // A status this build does not know is a malformed record, not a guess.
+  std::string bytes = encode_change(QueueChange{MoveTaskSet{plain}});
+  std::string unknown = bytes;
+  const std::size_t status_at = bytes.size() - 4;  // status, moved 0, to_move 0, empty reason
+  REQUIRE(bytes[status_at] == 0);
+  unknown[status_at] = 9;
+  CHECK_FALSE(decode_change(unknown));
+
+  auto all = decode_change(encode_change(QueueChange{MoveTasksCleared{}}));
+  REQUIRE(all);
+  CHECK_FALSE(std::get<MoveTasksCleared>(std::get<QueueChange>(*all)).account);
+}
+
 TEST_CASE("truncated, extended or unknown records are refused") {
   for (const auto& change : queue_changes()) {
     const std::string bytes = encode_change(change);
@@ -171,6 +280,8 @@ TEST_CASE("truncated, extended or unknown records are refused") {
   }
   CHECK_FALSE(decode_change(std::string("\x00", 1)));
   CHECK_FALSE(decode_change("\x3f"));
+  CHECK_FALSE(decode_change("\x12"));  // one past the last queue change
+  CHECK_FALSE(decode_change("\x4b"));  // one past the last stream change
   CHECK_FALSE(decode_change("\xc8"));
 }
 
