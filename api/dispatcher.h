@@ -14,6 +14,7 @@
 
 #include "api/api_request.h"
 #include "api/pending_response.h"
+#include "api/streaming_response.h"
 #include "storage/clock.h"
 #include "storage/durability/durable_store.h"
 #include "storage/stream/stream_registry.h"
@@ -39,11 +40,13 @@ struct DispatcherOptions {
   std::string storage_mode = "memory";
 };
 
-// Either an answer now, or a pending one for the server to park; or, when a
-// fault rule says so, neither: close the connection without answering.
+// Either an answer now, a pending one for the server to park, or a streamed
+// one (an event stream); or, when a fault rule says so, none: close the
+// connection without answering.
 struct Outcome {
   std::optional<ApiResponse> response;
   std::unique_ptr<PendingResponse> pending;
+  std::unique_ptr<StreamingResponse> stream;
   // Injected latency: the server waits this long (on a timer) before it
   // writes the response or parks the long poll.
   std::chrono::milliseconds delay{0};
