@@ -34,4 +34,8 @@ std::optional<std::string> blob_member(const nlohmann::json& object, const char*
   return std::string(bytes.begin(), bytes.end());
 }
 
+std::string as_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
 }  // namespace shoal::api

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string_view>
 
+#include "api/common/json_members.h"
 #include "api/sqs/limits.h"
 #include "api/sqs/queue_address.h"
 #include "api/sqs/redrive_policy.h"
@@ -212,10 +213,6 @@ const AttributeCodec* find_codec(std::string_view name) {
     if (c.name == name) return &c;
   }
   return nullptr;
-}
-
-std::string as_text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace

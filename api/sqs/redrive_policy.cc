@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/common/json_members.h"
 #include "api/sqs/limits.h"
 #include "api/sqs/queue_address.h"
 #include "api/sqs/sqs_errors.h"
@@ -36,10 +37,6 @@ std::optional<std::int64_t> receive_count(const nlohmann::json& value) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return v;
-}
-
-std::string as_text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace

@@ -14,11 +14,11 @@ constexpr std::string_view kSuffix = ".log";
 constexpr std::string_view kTempSuffix = ".log.tmp";
 constexpr std::size_t kNumberDigits = 20;  // fixed width: names sort like numbers
 
+}  // namespace
+
 void put_u32(char* p, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
 }
-
-}  // namespace
 
 void append_frame(std::string* out, std::string_view record) {
   char header[kFrameHeaderBytes];

@@ -16,6 +16,9 @@ inline constexpr std::size_t kFrameHeaderBytes = 8;
 // Longer lengths are damage, not records: no engine record comes near this.
 inline constexpr std::uint32_t kMaxRecordBytes = 256u * 1024 * 1024;
 
+// Writes v little-endian into p[0..4).
+void put_u32(char* p, std::uint32_t v);
+
 // Appends the frame of `record` to *out.
 void append_frame(std::string* out, std::string_view record);
 

@@ -13,10 +13,6 @@ namespace {
 constexpr std::size_t kSnapshotWriteBytes = 1 << 20;  // snapshot writes in 1 MiB pieces
 constexpr std::size_t kKeepBatchCapacity = 4 << 20;   // larger batch buffers are freed
 
-void put_u32(char* p, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFFu);
-}
-
 }  // namespace
 
 JournalImpl::JournalImpl(const Options& options, FileSystem& files, Start start)

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "storage/queue/queue.h"
+
+#include "storage/overloaded.h"
 #include "storage/queue/queue_state.h"
 
 namespace shoal::storage {
@@ -16,12 +18,6 @@ std::uint64_t parse_sequence_value(std::string_view sequence_number) {
   return value;
 }
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 

@@ -5,16 +5,16 @@
 namespace shoal::storage {
 namespace {
 
-constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kReceiptVersion = 1;
 constexpr std::size_t kRawLength = 33;
 using Raw = std::array<std::uint8_t, kRawLength>;
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kReceiptAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 constexpr std::array<std::int8_t, 256> make_reverse() {
   std::array<std::int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kReceiptAlphabet[i])] = static_cast<std::int8_t>(i);
   return table;
 }
 constexpr auto kReverse = make_reverse();
@@ -50,7 +50,7 @@ std::uint64_t get_u64(const Raw& raw, std::size_t at) {
 
 std::string encode_receipt_handle(const ReceiptHandleFields& fields, std::uint64_t secret) {
   Raw raw{};
-  raw[0] = kVersion;
+  raw[0] = kReceiptVersion;
   put_u64(raw, 1, fields.queue_id);
   put_u64(raw, 9, fields.seq);
   put_u64(raw, 17, fields.nonce);
@@ -59,10 +59,10 @@ std::string encode_receipt_handle(const ReceiptHandleFields& fields, std::uint64
   std::size_t o = 0;
   for (std::size_t i = 0; i < kRawLength; i += 3) {  // 33 bytes: no padding
     const std::uint32_t group = (std::uint32_t{raw[i]} << 16) | (std::uint32_t{raw[i + 1]} << 8) | raw[i + 2];
-    out[o++] = kAlphabet[(group >> 18) & 63];
-    out[o++] = kAlphabet[(group >> 12) & 63];
-    out[o++] = kAlphabet[(group >> 6) & 63];
-    out[o++] = kAlphabet[group & 63];
+    out[o++] = kReceiptAlphabet[(group >> 18) & 63];
+    out[o++] = kReceiptAlphabet[(group >> 12) & 63];
+    out[o++] = kReceiptAlphabet[(group >> 6) & 63];
+    out[o++] = kReceiptAlphabet[group & 63];
   }
   return out;
 }
@@ -90,7 +90,7 @@ DecodedReceiptHandle decode_receipt_handle(std::string_view handle, std::uint64_
     raw[r++] = static_cast<std::uint8_t>(group >> 8);
     raw[r++] = static_cast<std::uint8_t>(group);
   }
-  if (raw[0] != kVersion) {
+  if (raw[0] != kReceiptVersion) {
     out.status = Status::invalid_handle("unknown receipt handle version");
     return out;
   }

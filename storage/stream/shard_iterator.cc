@@ -14,11 +14,11 @@ namespace {
 // Payload: version byte, three length-prefixed strings (u16 big-endian),
 // stream_created_ms (8), shard_index (4), next_counter (8), issued_ms (8);
 // then the first kMacSize bytes of HMAC-SHA256(key, payload).
-constexpr unsigned char kVersion = 1;
+constexpr unsigned char kIteratorVersion = 1;
 constexpr std::size_t kMacSize = 16;
 constexpr std::size_t kKeySize = 32;
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kIteratorAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64_encode(const std::string& in) {
   std::string out;
@@ -27,15 +27,15 @@ std::string base64_encode(const std::string& in) {
   for (; i + 3 <= in.size(); i += 3) {
     const auto v = (static_cast<unsigned char>(in[i]) << 16) |
                    (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 0x3f]);
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kIteratorAlphabet[(v >> s) & 0x3f]);
   }
   const std::size_t rest = in.size() - i;
   if (rest > 0) {
     unsigned v = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
     if (rest == 2) v |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 0x3f]);
-    out.push_back(kAlphabet[(v >> 12) & 0x3f]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 0x3f] : '=');
+    out.push_back(kIteratorAlphabet[(v >> 18) & 0x3f]);
+    out.push_back(kIteratorAlphabet[(v >> 12) & 0x3f]);
+    out.push_back(rest == 2 ? kIteratorAlphabet[(v >> 6) & 0x3f] : '=');
     out.push_back('=');
   }
   return out;
@@ -124,7 +124,7 @@ ShardIteratorCodec::ShardIteratorCodec(std::string key) : key_(std::move(key)) {
 }
 
 std::string ShardIteratorCodec::encode(const ShardIteratorState& s) const {
-  std::string payload(1, static_cast<char>(kVersion));
+  std::string payload(1, static_cast<char>(kIteratorVersion));
   put_string(payload, s.account);
   put_string(payload, s.region);
   put_string(payload, s.stream_name);
@@ -157,7 +157,7 @@ Result<ShardIteratorState> ShardIteratorCodec::decode(std::string_view iterator,
   const auto shard = r.u64(4);
   const auto counter = r.u64(8);
   const auto issued = r.u64(8);
-  if (!version || *version != kVersion || !account || !region || !name || !created || !shard ||
+  if (!version || *version != kIteratorVersion || !account || !region || !name || !created || !shard ||
       !counter || !issued || !r.done()) {
     return Status::invalid_argument("shard iterator has an unknown layout");
   }

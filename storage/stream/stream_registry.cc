@@ -1,5 +1,7 @@
 #include "storage/stream/stream_registry.h"
 
+#include "storage/overloaded.h"
+
 namespace shoal::storage {
 
 StreamRegistry::StreamRegistry(const Clock& clock, StreamRegistryOptions options)
@@ -196,12 +198,6 @@ void StreamRegistry::set_observer(StreamObserver* observer) {
 
 namespace {
 
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::int64_t kDefaultMaxResults = 1000;
 constexpr std::int64_t kTokenLifetimeMs = 300'000;
-constexpr std::string_view kTokenKind = "ListShards";
+constexpr std::string_view kShardsTokenKind = "ListShards";
 
 struct Page {
   storage::StreamKey key;
@@ -35,12 +35,12 @@ std::string token_for(const Page& page, std::uint32_t last_index, storage::TimeP
     fields["fs"] = page.filter->shard_id;
     fields["fts"] = storage::to_epoch_ms(page.filter->timestamp);
   }
-  return encode_token(kTokenKind, std::move(fields));
+  return encode_token(kShardsTokenKind, std::move(fields));
 }
 
 // The page a NextToken continues, or the error AWS answers for it.
 std::optional<AwsError> page_from_token(std::string_view token, storage::TimePoint now, Page& page) {
-  auto fields = decode_token(kTokenKind, token);
+  auto fields = decode_token(kShardsTokenKind, token);
   auto invalid = [] { return invalid_argument("Invalid NextToken."); };
   if (!fields) return invalid();
   try {

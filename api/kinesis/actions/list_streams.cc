@@ -11,7 +11,7 @@ namespace shoal::api::kinesis {
 namespace {
 
 constexpr std::int64_t kMaxLimit = 100;
-constexpr std::string_view kTokenKind = "ListStreams";
+constexpr std::string_view kStreamsTokenKind = "ListStreams";
 
 }  // namespace
 
@@ -19,7 +19,7 @@ ActionResult list_streams(const KinesisCall& call) {
   const auto limit = static_cast<std::size_t>(std::min(int_member(call.input, "Limit").value_or(kMaxLimit), kMaxLimit));
   std::optional<std::string> after = string_member(call.input, "ExclusiveStartStreamName");
   if (auto token = string_member(call.input, "NextToken")) {
-    auto fields = decode_token(kTokenKind, *token);
+    auto fields = decode_token(kStreamsTokenKind, *token);
     if (!fields || !fields->contains("after") || !(*fields)["after"].is_string()) {
       return ActionResult::fail(invalid_argument("Invalid NextToken."));
     }
@@ -45,7 +45,7 @@ ActionResult list_streams(const KinesisCall& call) {
   }
   const bool more = it != streams.end();
   nlohmann::json out = {{"StreamNames", names}, {"StreamSummaries", std::move(summaries)}, {"HasMoreStreams", more}};
-  if (more && !names.empty()) out["NextToken"] = encode_token(kTokenKind, {{"after", names.back()}});
+  if (more && !names.empty()) out["NextToken"] = encode_token(kStreamsTokenKind, {{"after", names.back()}});
   return ActionResult::ok(std::move(out));
 }
 
