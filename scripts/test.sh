@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs, builds and runs every test: unit tests (plain and under
-# ASan+UBSan) and integration tests that drive the real binary with boto3 and
-# the AWS CLI. Ends with CTest's summary line.
+# Installs, builds and runs every test: unit tests under ASan+UBSan and
+# integration tests that drive the real binary with boto3, the AWS CLI and the
+# other clients. Ends with CTest's summary line. Arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
-cd build
+cd "${SHOAL_BUILD_DIR:-build}"
 ctest --output-on-failure -j"$(nproc)" "$@"
