@@ -15,6 +15,7 @@
 #include <openssl/opensslv.h>
 
 #include "api/control/log.h"
+#include "server/client_hint.h"
 #include "server/listener.h"
 
 namespace shoal::server {
@@ -145,6 +146,9 @@ int Server::run() {
                options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
                BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion,
                options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "");
+  // For a person: what to paste so SDKs and the CLI (v2) reach this server.
+  std::fprintf(stderr, "shoal: %s\n",
+               client_hint(options_.host, bound.port(), options_.advertised_host).c_str());
   std::fflush(stderr);
 
   listener_->start();
