@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Shoal needs on Debian 12. Idempotent and
-# quiet when everything is already there. Integration tests use the machine's
-# python3 with boto3 >= 1.34 and the AWS CLI (JSON protocol for SQS).
+# quiet when everything is already there. Integration tests use the first
+# python3 on PATH with its boto3 and the AWS CLI found on PATH (a current boto3
+# speaks AWS JSON to SQS), and Debian's own python3-boto3 and awscli (both
+# speak the query protocol to SQS; tests/integration/test_readme.py runs the
+# README's examples with them).
 set -euo pipefail
-packages=(build-essential cmake ccache libboost1.81-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build ccache libboost1.81-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev doctest-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,7 +15,7 @@ done
 # python3 that already has them (a current boto3 speaks AWS JSON to SQS);
 # otherwise take Debian's.
 python3 -c "import boto3" 2>/dev/null || missing+=(python3-boto3)
-command -v aws >/dev/null 2>&1 || missing+=(awscli)
+[ -x /usr/bin/aws ] || missing+=(awscli)
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
