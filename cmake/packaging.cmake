@@ -26,5 +26,5 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # shoal_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # libc6 only when linked as the release build
-set(CPACK_DEBIAN_PACKAGE_CONTROL_FILES_CONFFILES "/etc/default/shoal")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_SOURCE_DIR}/packaging/conffiles)  # /etc/default/shoal is the admin's
 include(CPack)

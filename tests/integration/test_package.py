@@ -62,7 +62,7 @@ class DebianPackageTest(unittest.TestCase):
     def test_config_example_and_service_unit_installed_but_not_enabled(self):
         root = self.root.name
         self.assertTrue(os.path.exists(os.path.join(root, "usr/share/doc/shoal/examples/shoal-config.yaml")))
-        with open(os.path.join(root, "lib/systemd/system/shoal.service")) as f:
+        with open(os.path.join(root, "usr/lib/systemd/system/shoal.service")) as f:
             unit = f.read()
         self.assertIn("ExecStart=/usr/bin/shoal", unit)
         self.assertIn("EnvironmentFile=-/etc/default/shoal", unit)
