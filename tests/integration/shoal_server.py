@@ -137,6 +137,29 @@ class ShoalServer:
         host = "[%s]" % self.host if ":" in self.host else self.host
         return "http://%s:%d" % (host, self.port)
 
+    def advance_clock(self, seconds):
+        """Moves the emulator's clock forward (POST /_shoal/clock/advance):
+        visibility timeouts, delays and expiries run out without a real wait."""
+        import urllib.request
+        req = urllib.request.Request("%s/_shoal/clock/advance?milliseconds=%d" % (self.endpoint, round(seconds * 1000)),
+                                     data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            if resp.status != 200:
+                raise AssertionError("clock advance answered %d" % resp.status)
+
+    def wait_parked(self, count, timeout=10.0):
+        """Waits until at least `count` long polls are parked (/_shoal/health)."""
+        import json
+        import urllib.request
+        deadline = time.monotonic() + timeout
+        while True:
+            with urllib.request.urlopen(self.endpoint + "/_shoal/health", timeout=10) as resp:
+                if json.loads(resp.read())["parked_long_polls"] >= count:
+                    return
+            if time.monotonic() > deadline:
+                raise AssertionError("fewer than %d long polls parked after %.0f s" % (count, timeout))
+            time.sleep(0.01)
+
     def stderr_text(self):
         with self._stderr_lock:
             return "".join(self._stderr_lines)

@@ -114,7 +114,7 @@ class FifoSendTest(FifoTestCase):
         sent = self.send(url, "message-1", DelaySeconds=0)
         self.assertRegex(sent["SequenceNumber"], SEQUENCE_RE)
         self.assertEqual(self.receive(url), [])
-        time.sleep(1.2)
+        self.server.advance_clock(1.3)
         self.assertEqual(self.bodies(url), ["message-1"])
 
 
@@ -200,7 +200,7 @@ class FifoOrderingTest(FifoTestCase):
         self.send(url, "1")
         self.send(url, "2")
         self.assertEqual(self.bodies(url, MaxNumberOfMessages=1, VisibilityTimeout=1), ["1"])
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         msgs = self.receive(url, AttributeNames=["ApproximateReceiveCount"])
         self.assertEqual([m["Body"] for m in msgs], ["1", "2"])
         self.assertEqual([m["Attributes"]["ApproximateReceiveCount"] for m in msgs], ["2", "1"])
@@ -271,7 +271,7 @@ class FifoReceiptHandleTest(FifoTestCase):
         self.send(url, "foobar")
         msgs = self.receive(url, VisibilityTimeout=1)
         self.assertEqual(len(msgs), 1)
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         handle = msgs[0]["ReceiptHandle"]
         with self.assertRaises(ClientError) as cm:
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
@@ -287,7 +287,7 @@ class FifoReceiptHandleTest(FifoTestCase):
         msgs = self.receive(url, VisibilityTimeout=1)
         self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=msgs[0]["ReceiptHandle"],
                                            VisibilityTimeout=5)
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         self.sqs.delete_message(QueueUrl=url, ReceiptHandle=msgs[0]["ReceiptHandle"])
         self.assertEqual(self.receive(url), [])
 
@@ -295,7 +295,7 @@ class FifoReceiptHandleTest(FifoTestCase):
         url = self.new_fifo()
         self.send(url, "foobar")
         msgs = self.receive(url, VisibilityTimeout=1)
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         result = self.sqs.delete_message_batch(QueueUrl=url, Entries=[
             {"Id": "1", "ReceiptHandle": msgs[0]["ReceiptHandle"]}])
         self.assertEqual(result.get("Successful", []), [])

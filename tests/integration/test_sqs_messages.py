@@ -183,7 +183,7 @@ class SendReceiveDeleteTest(SqsServerTestCase):
         url = self.new_queue()
         self.sqs.send_message(QueueUrl=url, MessageBody="late")
         handle = self.receive_one(url, VisibilityTimeout=1)["ReceiptHandle"]
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         self.sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
         self.assertEqual(self.counts(url)[0], 0)
         self.assert_empty_receive(url)
@@ -558,7 +558,7 @@ class VisibilityTest(SqsServerTestCase):
         url = self.new_queue()
         self.sqs.send_message(QueueUrl=url, MessageBody="v")
         msg = self.receive_one(url, VisibilityTimeout=1)
-        time.sleep(1.3)
+        self.server.advance_clock(1.3)
         resp = self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=msg["ReceiptHandle"],
                                                   VisibilityTimeout=30)
         self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
@@ -715,7 +715,7 @@ class DelayTest(SqsServerTestCase):
         self.sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "b", "MessageBody": "b"}])
         self.assert_empty_receive(url)
         self.assertEqual(self.counts(url), (0, 0, 2))
-        time.sleep(1.2)
+        self.server.advance_clock(1.3)
         self.assertEqual(self.counts(url), (2, 0, 0))
 
     def test_message_delay_overrides_queue_delay(self):
@@ -771,7 +771,7 @@ class LongPollingTest(SqsServerTestCase):
 
         t = threading.Thread(target=poll)
         t.start()
-        time.sleep(0.5)
+        self.server.wait_parked(1)
         sent_at = time.monotonic()
         self.sqs.send_message(QueueUrl=url, MessageBody="wake up")
         t.join(12)
@@ -810,7 +810,7 @@ class LongPollingTest(SqsServerTestCase):
         for t in threads:
             t.start()
         started.wait()
-        time.sleep(1.0)  # let them all park
+        self.server.wait_parked(n)
 
         start = time.monotonic()
         self.sqs.list_queues(QueueNamePrefix="msg-")
