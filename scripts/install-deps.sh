@@ -6,7 +6,7 @@
 # speak the query protocol to SQS; tests/integration/test_readme.py runs the
 # README's examples with them).
 set -euo pipefail
-packages=(build-essential cmake ninja-build ccache libboost1.81-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build ccache libboost1.81-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev libnghttp2-dev doctest-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,6 +29,8 @@ fi
 extra=()
 dpkg-query -W -f='${Status}' python3-cbor2 2>/dev/null | grep -q "install ok installed" || extra+=(python3-cbor2)
 command -v node >/dev/null 2>&1 || extra+=(nodejs)
+# HTTP/2 tests and the h2c benchmark rows use nghttp and h2load.
+command -v h2load >/dev/null 2>&1 || extra+=(nghttp2-client)
 command -v npm >/dev/null 2>&1 || extra+=(npm)
 # The Go SDK v1 tests (query-protocol SQS) build against Debian's packaged SDK
 # in GOPATH mode (tests/integration/go/run.sh).

@@ -3,4 +3,5 @@
 // BOOST_BEAST_SEPARATE_COMPILATION are set for every server source), instead
 // of every file that includes them compiling it again.
 #include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>  // the TLS port (server/tls_context.cc, SessionStream)
 #include <boost/beast/src.hpp>

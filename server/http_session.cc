@@ -54,10 +54,11 @@ void log_internal_error(const char* where, const char* what) {
 
 }  // namespace
 
-HttpSession::HttpSession(Socket&& socket, const SessionConfig& config)
+HttpSession::HttpSession(SessionStream&& stream, const SessionConfig& config, beast::flat_buffer&& received)
     : config_(config),
-      executor_(socket.get_executor()),
-      stream_(std::move(socket)),
+      executor_(stream.get_executor()),
+      stream_(std::move(stream)),
+      buffer_(std::move(received)),
       delay_timer_(executor_),
       pending_timer_(executor_) {}
 

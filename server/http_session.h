@@ -7,12 +7,8 @@
 // blocked thread) or drop_connection (closed without an answer).
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/basic_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -22,6 +18,8 @@
 #include "api/dispatcher.h"
 #include "api/pending_response.h"
 #include "server/request_parser.h"
+#include "server/session.h"
+#include "server/session_stream.h"
 
 namespace shoal::server {
 
@@ -36,24 +34,25 @@ struct SessionConfig {
   std::chrono::seconds idle_timeout;  // 0: none
 };
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpSession : public Session, public std::enable_shared_from_this<HttpSession> {
  public:
   // The concrete strand type, not any_io_executor: type-erased executors were
   // copied, moved and destroyed several times per request in every composed
   // read and write.
-  using Executor = boost::asio::strand<boost::asio::io_context::executor_type>;
-  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+  using Executor = SessionExecutor;
 
-  // The socket's executor must be a strand dedicated to this connection.
-  HttpSession(Socket&& socket, const SessionConfig& config);
-  ~HttpSession();
+  // The stream's executor must be a strand dedicated to this connection.
+  // `received`: bytes already read from it (while telling HTTP/1.1 from
+  // HTTP/2), parsed first.
+  HttpSession(SessionStream&& stream, const SessionConfig& config, boost::beast::flat_buffer&& received = {});
+  ~HttpSession() override;
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
   void start();
   // Graceful: an idle connection closes now, a parked long poll is answered
   // now, a request in flight finishes and its connection then closes.
-  void shutdown();
+  void shutdown() override;
 
  private:
   enum class Phase { kReading, kContinue, kDelayed, kParked, kWriting, kClosed };
@@ -91,7 +90,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // The connection's strand (copied from the socket before the stream takes
   // it): never changes, so other threads may post to it.
   const Executor executor_;
-  boost::beast::basic_stream<boost::asio::ip::tcp, Executor> stream_;
+  SessionStream stream_;  // plain TCP or TLS
   boost::beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   // The answer being written: status line and headers, then the body.

@@ -5,14 +5,16 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/connection_start.h"
+
 namespace shoal::server {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& ioc, const SessionConfig& config)
-    : ioc_(ioc), config_(config), strand_(net::make_strand(ioc)), acceptor_(strand_), retry_timer_(strand_) {}
+Listener::Listener(net::io_context& ioc, const SessionConfig& config, net::ssl::context* tls)
+    : ioc_(ioc), config_(config), tls_(tls), strand_(net::make_strand(ioc)), acceptor_(strand_), retry_timer_(strand_) {}
 
 beast::error_code Listener::listen(const tcp::endpoint& endpoint) {
   beast::error_code ec;
@@ -45,7 +47,7 @@ void Listener::do_accept() {
   acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, HttpSession::Socket socket) {
+void Listener::on_accept(beast::error_code ec, SessionStream::Socket socket) {
   if (stopped_ || ec == net::error::operation_aborted) return;
   if (ec) {
     // Typically EMFILE: back off instead of spinning on the same error.
@@ -58,7 +60,7 @@ void Listener::on_accept(beast::error_code ec, HttpSession::Socket socket) {
   }
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);  // small answers must not wait on Nagle
-  std::make_shared<HttpSession>(std::move(socket), config_)->start();
+  std::make_shared<ConnectionStart>(std::move(socket), config_, tls_)->start();
   do_accept();
 }
 

@@ -1,10 +1,12 @@
-// Listener: accepts connections and starts an HttpSession for each, on a
-// strand of its own. Its work runs on its own strand; stop() may be called
+// Listener: accepts connections and starts each on a strand of its own
+// (ConnectionStart: the TLS handshake on the TLS port, then HTTP/1.1 or
+// HTTP/2). Its work runs on its own strand; stop() may be called
 // from any thread. Owned by the Server and by its pending accept.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
@@ -16,7 +18,9 @@ namespace shoal::server {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(boost::asio::io_context& ioc, const SessionConfig& config);
+  // tls: the context of a TLS port (must outlive the listener's
+  // connections); nullptr: plain TCP.
+  Listener(boost::asio::io_context& ioc, const SessionConfig& config, boost::asio::ssl::context* tls = nullptr);
 
   // Opens, binds and listens; call once before start().
   boost::beast::error_code listen(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -27,10 +31,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::beast::error_code ec, HttpSession::Socket socket);
+  void on_accept(boost::beast::error_code ec, SessionStream::Socket socket);
 
   boost::asio::io_context& ioc_;
   const SessionConfig& config_;
+  boost::asio::ssl::context* tls_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;

@@ -86,6 +86,29 @@ const std::array kFlags{
            o.port = static_cast<std::uint16_t>(*n);
            return std::nullopt;
          }},
+    Flag{"--tls-port", "SHOAL_TLS_PORT", "PORT",
+         "also serve TLS (HTTP/2 or HTTP/1.1 by ALPN) on this port (0: pick a free one and print it)",
+         [](const Options& o) { return o.tls_port ? std::to_string(*o.tls_port) : std::string("(off)"); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           auto n = parse_uint(v, 0, 65535);
+           if (!n) return expected_range(0, 65535);
+           o.tls_port = static_cast<std::uint16_t>(*n);
+           return std::nullopt;
+         }},
+    Flag{"--tls-cert", "SHOAL_TLS_CERT", "FILE",
+         "with --tls-port: the certificate chain (PEM); with --tls-key. Neither: a self-signed certificate for "
+         "localhost and 127.0.0.1 is generated at start-up and its path printed",
+         [](const Options& o) { return o.tls_cert.empty() ? std::string("(generated)") : o.tls_cert; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.tls_cert = v;
+           return std::nullopt;
+         }},
+    Flag{"--tls-key", "SHOAL_TLS_KEY", "FILE", "with --tls-cert: its private key (PEM)",
+         [](const Options& o) { return o.tls_key.empty() ? std::string("(generated)") : o.tls_key; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           o.tls_key = v;
+           return std::nullopt;
+         }},
     Flag{"--threads", "SHOAL_THREADS", "N", "I/O threads serving connections",
          [](const Options& o) { return std::to_string(o.threads) + " (hardware concurrency)"; },
          [](Options& o, std::string_view v) -> std::optional<std::string> {
@@ -303,6 +326,12 @@ ParseResult parse_options(std::span<const std::string_view> args, const EnvLooku
       source = f.env;
     }
     if (auto error = f.set(options, *value)) return failure(source + " '" + *value + "': " + *error);
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return failure("--tls-cert (SHOAL_TLS_CERT) and --tls-key (SHOAL_TLS_KEY) go together");
+  }
+  if (!options.tls_cert.empty() && !options.tls_port) {
+    return failure("--tls-cert and --tls-key need --tls-port (SHOAL_TLS_PORT)");
   }
   return {std::move(options), 0, {}};
 }

@@ -17,6 +17,12 @@ namespace shoal::server {
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 4566;  // 0: the kernel picks a free port
+  // A second port speaking TLS (ALPN h2 or http/1.1); none: off. The
+  // certificate and key are PEM files; both empty: a self-signed certificate
+  // for localhost is generated at start-up and its path printed.
+  std::optional<std::uint16_t> tls_port;
+  std::string tls_cert;
+  std::string tls_key;
   unsigned threads = 1;       // default_options() uses the hardware concurrency
   // 16 MiB: an SQS batch of 10 x 1 MiB messages plus JSON escaping and
   // attributes fits with room to spare; anything bigger is a client bug.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "api/control/log.h"
 #include "server/client_hint.h"
 #include "server/listener.h"
+#include "server/tls_context.h"
 
 namespace shoal::server {
 
@@ -113,7 +115,12 @@ Server::Server(Options options)
       signals_(strand_, SIGINT, SIGTERM),
       grace_timer_(strand_) {}
 
-Server::~Server() = default;
+Server::~Server() {
+  if (!tls_generated_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(tls_generated_dir_, ignored);
+  }
+}
 
 int Server::run() {
   beast::error_code ec;
@@ -132,6 +139,26 @@ int Server::run() {
   }
   const tcp::endpoint bound = listener_->local_endpoint();
   std::string address = bound.address().to_string();
+  std::string tls_note;
+  if (options_.tls_port) {
+    auto tls = make_tls_context(options_.tls_cert, options_.tls_key);
+    tls_generated_dir_ = tls.generated_dir;
+    if (!tls.context) {
+      std::fprintf(stderr, "shoal: %s\n", tls.error.c_str());
+      return 1;
+    }
+    tls_context_ = std::move(tls.context);
+    tls_listener_ = std::make_shared<Listener>(ioc_, session_config_, tls_context_.get());
+    const tcp::endpoint tls_wanted(wanted.address(), *options_.tls_port);
+    if (auto listen_ec = tls_listener_->listen(tls_wanted)) {
+      std::fprintf(stderr, "shoal: cannot listen on %s:%u: %s\n", options_.host.c_str(), unsigned{*options_.tls_port},
+                   listen_ec.message().c_str());
+      return 1;
+    }
+    // "tls on ADDRESS:PORT" is read by scripts and tests, like the plain port.
+    tls_note = "; tls on " + address + ":" + std::to_string(tls_listener_->local_endpoint().port()) +
+               " (h2, http/1.1; certificate " + tls.cert_path + ")";
+  }
   if (!options_.data_dir.empty()) {
     std::fprintf(stderr, "shoal: data dir %s: %s\n", options_.data_dir.c_str(), dispatcher_.recovery_summary().c_str());
   }
@@ -141,17 +168,18 @@ int Server::run() {
   // (and the storage mode and thread count in parentheses) from it.
   std::fprintf(stderr,
                "shoal %s listening on %s:%u (%s, %u thread%s); log level %s; Boost %d.%d.%d, OpenSSL %s; "
-               "control endpoints under /_shoal/%s\n",
+               "control endpoints under /_shoal/%s%s\n",
                SHOAL_VERSION, address.c_str(), unsigned{bound.port()}, storage.c_str(), options_.threads,
                options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
                BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion,
-               options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "");
+               options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "", tls_note.c_str());
   // For a person: what to paste so SDKs and the CLI (v2) reach this server.
   std::fprintf(stderr, "shoal: %s\n",
                client_hint(options_.host, bound.port(), options_.advertised_host).c_str());
   std::fflush(stderr);
 
   listener_->start();
+  if (tls_listener_) tls_listener_->start();
   wait_for_signal();
 
   std::vector<std::thread> threads;
@@ -179,6 +207,7 @@ void Server::on_signal(beast::error_code ec, int signal) {
   api::log_line(api::LogLevel::kInfo, "signal " + std::to_string(signal) + ", shutting down (" +
                                          std::to_string(registry_.size()) + " connections open)");
   listener_->stop();
+  if (tls_listener_) tls_listener_->stop();
   grace_timer_.expires_after(kShutdownGrace);
   grace_timer_.async_wait([this](beast::error_code timer_ec) {
     if (timer_ec) return;

@@ -9,11 +9,16 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
 #include <memory>
+#include <string>
 
 #include "api/dispatcher.h"
 #include "server/http_session.h"
 #include "server/options.h"
 #include "server/session_registry.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace shoal::server {
 
@@ -44,12 +49,16 @@ class Server {
   api::Dispatcher dispatcher_;
   SessionRegistry registry_;
   const SessionConfig session_config_;
+  // --tls-port's context: connections use it, so it outlives the io_context.
+  std::unique_ptr<boost::asio::ssl::context> tls_context_;
+  std::string tls_generated_dir_;  // a generated certificate's directory, removed at exit
 
   boost::asio::io_context ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;  // signals, grace timer
   boost::asio::signal_set signals_;
   boost::asio::steady_timer grace_timer_;
   std::shared_ptr<Listener> listener_;
+  std::shared_ptr<Listener> tls_listener_;  // --tls-port
   bool shutting_down_ = false;
 };
 

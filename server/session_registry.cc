@@ -3,11 +3,11 @@
 #include <utility>
 #include <vector>
 
-#include "server/http_session.h"
+#include "server/session.h"
 
 namespace shoal::server {
 
-void SessionRegistry::add(const std::shared_ptr<HttpSession>& session) {
+void SessionRegistry::add(const std::shared_ptr<Session>& session) {
   bool shutting_down = false;
   {
     std::lock_guard lock(mutex_);
@@ -17,7 +17,7 @@ void SessionRegistry::add(const std::shared_ptr<HttpSession>& session) {
   if (shutting_down) session->shutdown();
 }
 
-void SessionRegistry::remove(const HttpSession* session) {
+void SessionRegistry::remove(const Session* session) {
   std::function<void()> on_empty;
   {
     std::lock_guard lock(mutex_);
@@ -31,7 +31,7 @@ void SessionRegistry::remove(const HttpSession* session) {
 }
 
 void SessionRegistry::begin_shutdown(std::function<void()> on_empty) {
-  std::vector<std::weak_ptr<HttpSession>> live;
+  std::vector<std::weak_ptr<Session>> live;
   std::function<void()> call_now;  // nothing to wait for
   {
     std::lock_guard lock(mutex_);

@@ -11,15 +11,15 @@
 
 namespace shoal::server {
 
-class HttpSession;
+class Session;
 
 class SessionRegistry {
  public:
   // Registers a new session. After begin_shutdown() the session is told to
   // shut down at once (a connection accepted during the shutdown race).
-  void add(const std::shared_ptr<HttpSession>& session);
+  void add(const std::shared_ptr<Session>& session);
   // Called from the session's destructor.
-  void remove(const HttpSession* session);
+  void remove(const Session* session);
 
   // Asks every live session to shut down gracefully; calls on_empty (from
   // whichever thread removes the last session, or right here if none) once
@@ -32,7 +32,7 @@ class SessionRegistry {
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<const HttpSession*, std::weak_ptr<HttpSession>> sessions_;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
   bool shutting_down_ = false;
   std::function<void()> on_empty_;
 };
