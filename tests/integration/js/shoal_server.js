@@ -33,7 +33,7 @@ async function startServer(extraArgs = [], timeoutMs = 10000) {
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (chunk) => {
       stderr += chunk;
-      const m = /listening on (\S+):(\d+)/.exec(stderr);
+      const m = /listening on (\S+):(\d+).*\n/.exec(stderr);
       if (m) {
         clearTimeout(timer);
         const host = m[1].includes(':') ? `[${m[1]}]` : m[1];
@@ -44,8 +44,14 @@ async function startServer(extraArgs = [], timeoutMs = 10000) {
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`shoal exited with ${code}:\n${stderr}`)); });
   });
   proc.removeAllListeners('exit');
+  // With --tls-port: "tls on HOST:PORT (h2, http/1.1; certificate PATH)".
+  const tls = /tls on (\S+):(\d+) \([^;]*; certificate ([^)]+)\)/.exec(stderr);
   return {
     endpoint,
+    // https://localhost:PORT (the generated certificate names localhost), or null.
+    tlsEndpoint: tls ? `https://localhost:${tls[2]}` : null,
+    certPath: tls ? tls[3] : null,
+    pid: proc.pid,
     stderr: () => stderr,
     // SIGTERM, wait; resolves to the exit code (kills after timeoutMs).
     stop(stopTimeoutMs = 10000) {
