@@ -6,6 +6,7 @@ cost in each protocol. A benchmark, not a test: it never fails on a number.
 
     python3 bench/run.py --servers shoal --steps http2
 """
+import base64
 import os
 import shutil
 import socket
@@ -73,17 +74,23 @@ def h2load(seconds, port, headers, body, connections, streams, http1):
             "p99_ms": durations[min(len(durations) - 1, int(len(durations) * 0.99))], "errors": errors}
 
 
+def requests(queue_url, stream):
+    """(headers, body, workload) of the two measured calls."""
+    send = (sdk_headers("sqs", "SendMessage"),
+            f'{{"QueueUrl": "{queue_url}", "MessageBody": "{"x" * 256}"}}'.encode(), W_SEND)
+    put = (sdk_headers("kinesis", "PutRecord"),
+           f'{{"StreamName": "{stream}", "PartitionKey": "k", "Data": "{base64.b64encode(b"x" * 100).decode()}"}}'
+           .encode(), W_PUT)
+    return [send, put]
+
+
 def throughput(server, settings, report):
     """SendMessage and PutRecord over HTTP/1.1 and h2c, 16 requests in flight
     each way: 16 connections, or 1 connection with 16 streams."""
     with server:
         queue_url = workloads.create_queue(server, "bench")
         workloads.create_stream(server, "bench", shards=4)
-        send = (sdk_headers("sqs", "SendMessage"),
-                f'{{"QueueUrl": "{queue_url}", "MessageBody": "{"x" * 256}"}}'.encode(), W_SEND)
-        put = (sdk_headers("kinesis", "PutRecord"),
-               b'{"StreamName": "bench", "PartitionKey": "k", "Data": "' + b"eA==" * 34 + b'"}', W_PUT)
-        for headers, body, workload in (send, put):
+        for headers, body, workload in requests(queue_url, "bench"):
             for label, connections, streams, http1 in (("HTTP/1.1, 16 connections", 16, 1, True),
                                                        ("h2c, 16 connections", 16, 1, False),
                                                        ("h2c, 1 connection x 16 streams", 1, 16, False)):

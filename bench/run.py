@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import http2
 import peers
 import workloads
 from report import Report
@@ -27,7 +28,7 @@ BUILD = os.path.join(HERE, "..", "build")
 ALL_SERVERS = ("shoal", "nginx", "moto", "kinesalite", "kinesis-local")
 # recovery: shoal only, with --data-dir: restart time over a 1M-message log, disk per message and record.
 ALL_STEPS = ("startup", "sqs-requests", "sqs-drains", "sqs-memory", "kinesis-requests", "kinesis-drain",
-             "durable", "recovery")
+             "durable", "recovery", "http2")
 
 
 def parse_args():
@@ -47,7 +48,7 @@ def parse_args():
 STEP_OF = {"start-up": "startup", "SQS single requests": "sqs-requests", "SQS ceiling": "sqs-requests",
            "SQS drains": "sqs-drains", "SQS memory": "sqs-memory", "Kinesis single requests": "kinesis-requests",
            "Kinesis ceiling": "kinesis-requests", "Kinesis drain": "kinesis-drain", "durable writes": "durable",
-           "recovery and disk": "recovery"}
+           "recovery and disk": "recovery", "HTTP/2 throughput": "http2", "HTTP/2 idle connections": "http2"}
 
 
 def main():
@@ -101,6 +102,11 @@ def main():
         step("SQS memory", workloads.sqs_memory, shoal, settings, report, items)
         step("Kinesis single requests", workloads.kinesis_requests, shoal, settings, report)
         step("Kinesis drain", workloads.kinesis_drain, shoal, settings, report, items)
+        if "http2" in steps and not http2.h2load_available():
+            print("  HTTP/2 rows: skipped, h2load is missing (apt-get install nghttp2-client)", flush=True)
+        elif "http2" in steps:
+            step("HTTP/2 throughput", http2.throughput, shoal, settings, report)
+            step("HTTP/2 idle connections", http2.idle_connections, shoal, settings, report)
         if steps & {"durable", "recovery"} and not shoal.accepts("--data-dir"):
             print("  durable rows: skipped, this build has no --data-dir", flush=True)
         elif steps & {"durable", "recovery"}:

@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
 
 import boto3  # noqa: E402
 
+import http2  # noqa: E402
 import workloads  # noqa: E402
 from shoal_server import ServerTestCase  # noqa: E402
 
@@ -101,3 +102,15 @@ class BenchToolsTest(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(shutil.which("h2load"), "h2load (nghttp2-client) is missing")
+class Http2BenchTest(ServerTestCase):
+    def test_h2load_requests_are_accepted_over_http11_and_h2c(self):
+        queue_url = workloads.create_queue(self.server, "bench")
+        workloads.create_stream(self.server, "bench", shards=1)
+        for headers, body, workload in http2.requests(queue_url, "bench"):
+            for http1 in (True, False):
+                r = http2.h2load(1, self.server.port, headers, body, 2, 1 if http1 else 4, http1)
+                self.assertGreater(r["ops"], 0, workload)
+                self.assertEqual(r["errors"], 0, "%s over %s" % (workload, "HTTP/1.1" if http1 else "h2c"))
