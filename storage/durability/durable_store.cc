@@ -76,9 +76,17 @@ journal::Lsn DurableStore::take_thread_lsn() {
   return lsn;
 }
 
-void DurableStore::on_change(const QueueChange& change) { t_last_lsn = journal_->append(encode_change(change)); }
+void DurableStore::on_change(const QueueChange& change) { note_lsn(journal_->append(encode_change(change))); }
 
-void DurableStore::on_change(const StreamChange& change) { t_last_lsn = journal_->append(encode_change(change)); }
+void DurableStore::on_change(const StreamChange& change) { note_lsn(journal_->append(encode_change(change))); }
+
+void DurableStore::note_lsn(journal::Lsn lsn) {
+  t_last_lsn = lsn;
+  // Appends of different engines race: keep the maximum.
+  auto seen = last_lsn_.load(std::memory_order_relaxed);
+  while (seen < lsn && !last_lsn_.compare_exchange_weak(seen, lsn, std::memory_order_release)) {
+  }
+}
 
 bool DurableStore::compact(std::string* error) {
   std::lock_guard compacting(compact_mutex_);

@@ -10,6 +10,7 @@
 // once on_durable says so. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -59,6 +60,11 @@ class DurableStore final : public QueueObserver, public StreamObserver {
   // call (0: none), and forgets it.
   static journal::Lsn take_thread_lsn();
 
+  // The position of the newest change any thread logged (0: none since
+  // open). A reader that saw a change under its engine's lock and reads this
+  // afterwards gets a position at or past that change's.
+  journal::Lsn last_lsn() const { return last_lsn_.load(std::memory_order_acquire); }
+
   void on_durable(journal::Lsn lsn, std::function<void()> done) { journal_->on_durable(lsn, std::move(done)); }
   void wait_durable(journal::Lsn lsn) { journal_->wait_durable(lsn); }
   // Snapshots the live state into the log now. false and *error on I/O failure.
@@ -70,6 +76,7 @@ class DurableStore final : public QueueObserver, public StreamObserver {
 
  private:
   void compaction_loop();
+  void note_lsn(journal::Lsn lsn);
 
   std::unique_ptr<journal::Journal> journal_;
   const DurableOptions options_;
@@ -83,6 +90,7 @@ class DurableStore final : public QueueObserver, public StreamObserver {
   std::uint64_t last_snapshot_bytes_ = 0;
   std::uint64_t compactions_ = 0;
   std::thread compactor_;
+  std::atomic<journal::Lsn> last_lsn_{0};
 };
 
 }  // namespace shoal::storage::durability

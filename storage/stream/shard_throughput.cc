@@ -31,6 +31,13 @@ bool TokenBucket::has_credit(TimePoint now) {
   return level_ > 0;
 }
 
+std::chrono::milliseconds TokenBucket::time_to_credit(TimePoint now) {
+  refill(now);
+  if (level_ > 0) return std::chrono::milliseconds(0);
+  // Each millisecond refills per_second_ unit-milliseconds; one more makes it positive.
+  return std::chrono::milliseconds(-level_ / per_second_ + 1);
+}
+
 void TokenBucket::take(std::int64_t units) { level_ -= units * 1000; }
 
 ShardThroughput::ShardThroughput(const ThroughputLimits& limits)

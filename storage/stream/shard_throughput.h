@@ -8,6 +8,7 @@
 // Not thread-safe: the owning Stream's lock guards it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -27,6 +28,8 @@ class TokenBucket {
   void take(std::int64_t units);  // after can_take / has_credit; may overdraw
   // Anything left at all (no debt outstanding).
   bool has_credit(TimePoint now);
+  // How long until has_credit (zero when it has some now).
+  std::chrono::milliseconds time_to_credit(TimePoint now);
 
  private:
   void refill(TimePoint now);

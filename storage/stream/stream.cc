@@ -107,19 +107,39 @@ int Stream::open_shard_count() const {
   return open;
 }
 
+namespace {
+
+// Declared before a method's lock guard: runs the watchers a change took
+// once the lock is released (they post to other threads' executors).
+struct DeferredWakes {
+  std::vector<std::function<void()>> list;
+  DeferredWakes() = default;
+  DeferredWakes(const DeferredWakes&) = delete;
+  DeferredWakes& operator=(const DeferredWakes&) = delete;
+  ~DeferredWakes() {
+    for (auto& w : list) {
+      if (w) w();
+    }
+  }
+};
+
+}  // namespace
+
 Result<PutRecordOutcome> Stream::put_record(const PutRecordInput& record) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
   if (auto st = s.readable(now); !st) return st;
   if (auto st = s.check_record(record, now); !st) return st;
-  std::vector<PutRecordOutcome> out = s.write(std::span(&record, 1), now);
+  std::vector<PutRecordOutcome> out = s.write(std::span(&record, 1), now, wake.list);
   return std::move(out.front());
 }
 
 Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutRecordInput>& records) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -129,8 +149,37 @@ Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutR
       return Status::invalid_argument("record " + std::to_string(i) + ": " + st.message());
     }
   }
-  return s.write(records, now);
+  return s.write(records, now, wake.list);
 }
+
+namespace {
+
+// Where a reader of `shard` starts for `request`.
+Result<std::uint64_t> position_in(const Shard& shard, std::string_view shard_id, const IteratorRequest& request) {
+  switch (request.type) {
+    case ShardIteratorType::kTrimHorizon:
+      return std::uint64_t{0};
+    case ShardIteratorType::kLatest:
+      return shard.next_counter();
+    case ShardIteratorType::kAtSequenceNumber:
+    case ShardIteratorType::kAfterSequenceNumber: {
+      const auto parts = decode_sequence_number(request.sequence_number);
+      if (!parts || parts->shard_index != shard.index() ||
+          parts->shard_created_seconds != shard.seq_created_seconds()) {
+        return Status::invalid_argument("sequence number " + request.sequence_number +
+                                        " does not belong to shard " + std::string(shard_id));
+      }
+      return parts->counter + (request.type == ShardIteratorType::kAfterSequenceNumber ? 1 : 0);
+    }
+    case ShardIteratorType::kAtTimestamp: {
+      const auto pos = shard.seek_arrival(request.timestamp);
+      return pos < shard.records().size() ? shard.records()[pos].counter : shard.next_counter();
+    }
+  }
+  return Status::invalid_argument("unknown iterator type");
+}
+
+}  // namespace
 
 Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request) {
   const auto now = clock_.now();
@@ -140,33 +189,81 @@ Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const 
   if (auto st = s.readable(now); !st) return st;
   const Shard* shard = s.find_shard(shard_id);
   if (!shard) return Status::not_found("shard " + std::string(shard_id) + " not found");
-  std::uint64_t next = 0;
-  switch (request.type) {
-    case ShardIteratorType::kTrimHorizon:
-      next = 0;
-      break;
-    case ShardIteratorType::kLatest:
-      next = shard->next_counter();
-      break;
-    case ShardIteratorType::kAtSequenceNumber:
-    case ShardIteratorType::kAfterSequenceNumber: {
-      const auto parts = decode_sequence_number(request.sequence_number);
-      if (!parts || parts->shard_index != shard->index() ||
-          parts->shard_created_seconds != shard->seq_created_seconds()) {
-        return Status::invalid_argument("sequence number " + request.sequence_number +
-                                        " does not belong to shard " + std::string(shard_id));
-      }
-      next = parts->counter + (request.type == ShardIteratorType::kAfterSequenceNumber ? 1 : 0);
-      break;
-    }
-    case ShardIteratorType::kAtTimestamp: {
-      const auto pos = shard->seek_arrival(request.timestamp);
-      next = pos < shard->records().size() ? shard->records()[pos].counter : shard->next_counter();
-      break;
+  auto next = position_in(*shard, shard_id, request);
+  if (!next) return next.status();
+  return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
+                            *next, to_epoch_ms(now)});
+}
+
+Result<std::uint64_t> Stream::start_position(std::string_view shard_id, const IteratorRequest& request) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  const Shard* shard = s.find_shard(shard_id);
+  if (!shard) return Status::not_found("shard " + std::string(shard_id) + " not found");
+  return position_in(*shard, shard_id, request);
+}
+
+Result<ShardRead> Stream::read_shard(std::uint32_t shard_index, std::uint64_t next_counter, std::int64_t max_bytes) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  if (auto st = s.readable(now); !st) return st;
+  const auto it = s.shards.find(shard_index);
+  if (it == s.shards.end()) return Status::not_found("shard " + shard_id_for_index(shard_index) + " no longer exists");
+  const Shard& shard = it->second;
+  auto batch = s.read(shard, next_counter, kMaxGetRecordsLimit, max_bytes, now);
+  ShardRead out;
+  out.next_counter = batch.next;
+  out.bytes = batch.bytes;
+  out.millis_behind_latest = batch.millis_behind_latest;
+  if (!batch.records.empty()) {
+    out.continuation = batch.records.back().sequence_number;
+  } else if (batch.next > 1) {
+    // The record before the position: its arrival if still retained.
+    const auto& records = shard.records();
+    const auto before = batch.position > 0 ? records[batch.position - 1].arrival_ms : shard.last_arrival_ms();
+    out.continuation = shard.sequence_number(batch.next - 1, before);
+  } else {
+    out.continuation = shard.info().starting_sequence_number;
+  }
+  out.records = std::move(batch.records);
+  if (batch.end_of_shard) {
+    out.end_of_shard = true;
+    out.child_shards = s.children_of(shard);
+  }
+  return out;
+}
+
+std::uint64_t Stream::watch_shard(std::uint32_t shard_index, std::uint64_t next_counter, std::function<void()> wake) {
+  const auto now = clock_.now();
+  {
+    std::lock_guard lock(state_->mutex);
+    auto& s = *state_;
+    s.refresh(now);
+    const auto it = s.shards.find(shard_index);
+    const bool news = !s.readable(now) || it == s.shards.end() || !it->second.open() ||
+                      it->second.next_counter() > std::max<std::uint64_t>(next_counter, 1);
+    if (!news) {
+      const auto id = s.next_watcher++;
+      s.watchers[shard_index][id] = std::move(wake);
+      return id;
     }
   }
-  return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
-                            next, to_epoch_ms(now)});
+  wake();
+  return 0;
+}
+
+void Stream::unwatch_shard(std::uint32_t shard_index, std::uint64_t id) {
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  const auto it = s.watchers.find(shard_index);
+  if (it == s.watchers.end()) return;
+  it->second.erase(id);
+  if (it->second.empty()) s.watchers.erase(it);
 }
 
 Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, int limit) {
@@ -188,40 +285,19 @@ Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, i
   if (meter && !meter->admit_read(now)) {
     return Status::throttled("reads of shard " + shard_id_for_index(shard.index()) + " over the limit");
   }
-  const auto& records = shard.records();
   limit = std::clamp(limit, 1, kMaxGetRecordsLimit);
+  auto batch = s.read(shard, state.next_counter, limit, kMaxGetRecordsBytes, now);
+  if (meter) meter->charge_read(batch.bytes);
 
   GetRecordsOutcome out;
-  std::size_t pos = shard.seek_counter(state.next_counter);
-  std::uint64_t next = state.next_counter;
-  std::int64_t bytes = 0;
-  while (pos < records.size() && static_cast<int>(out.records.size()) < limit) {
-    const StoredRecord& r = records[pos];
-    const auto size = static_cast<std::int64_t>(r.bytes.size());
-    if (!out.records.empty() && bytes + size > kMaxGetRecordsBytes) break;
-    bytes += size;
-    out.records.push_back({shard.sequence_number(r), TimePoint(std::chrono::milliseconds(r.arrival_ms)),
-                           std::string(r.partition_key()), std::string(r.data()), r.encryption});
-    next = r.counter + 1;
-    ++pos;
-  }
-  if (meter) meter->charge_read(bytes);
-  if (pos < records.size()) out.millis_behind_latest = std::max<std::int64_t>(0, to_epoch_ms(now) - records[pos].arrival_ms);
-
-  if (!shard.open() && pos == records.size()) {
-    for (const auto& [index, child] : s.shards) {
-      const auto& parents = child.parents();
-      if (std::find(parents.begin(), parents.end(), shard.index()) == parents.end()) continue;
-      ChildShard c;
-      c.shard_id = shard_id_for_index(index);
-      for (auto p : parents) c.parent_shards.push_back(shard_id_for_index(p));
-      c.hash_key_range = child.range();
-      out.child_shards.push_back(std::move(c));
-    }
+  out.records = std::move(batch.records);
+  out.millis_behind_latest = batch.millis_behind_latest;
+  if (batch.end_of_shard) {
+    out.child_shards = s.children_of(shard);
     return out;
   }
   ShardIteratorState following = state;
-  following.next_counter = next;
+  following.next_counter = batch.next;
   following.issued_ms = to_epoch_ms(now);
   out.next_shard_iterator = iterators_.encode(following);
   return out;
@@ -229,6 +305,7 @@ Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, i
 
 Status Stream::split_shard(std::string_view shard_id, HashKey new_starting_hash_key, int max_open_shards) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -255,6 +332,7 @@ Status Stream::split_shard(std::string_view shard_id, HashKey new_starting_hash_
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.take_all_watchers(wake.list);
   s.note(StreamOpKind::kSplitShard, now, [&](StreamOp& op) {
     op.text = shard_id;
     op.hash_key = new_starting_hash_key;
@@ -264,6 +342,7 @@ Status Stream::split_shard(std::string_view shard_id, HashKey new_starting_hash_
 
 Status Stream::merge_shards(std::string_view shard_id, std::string_view adjacent_shard_id) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -291,6 +370,7 @@ Status Stream::merge_shards(std::string_view shard_id, std::string_view adjacent
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.take_all_watchers(wake.list);
   s.note(StreamOpKind::kMergeShards, now, [&](StreamOp& op) {
     op.text = shard_id;
     op.text2 = adjacent_shard_id;
@@ -300,6 +380,7 @@ Status Stream::merge_shards(std::string_view shard_id, std::string_view adjacent
 
 Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_open_shards) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -327,6 +408,7 @@ Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_o
   s.pending = std::move(p);
   s.start_update(now);
   s.refresh(now);
+  s.take_all_watchers(wake.list);
   s.note(StreamOpKind::kUpdateShardCount, now, [&](StreamOp& op) { op.number = target; });
   return UpdateShardCountOutcome{open, target};
 }
@@ -515,6 +597,7 @@ Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
 
 Status Stream::deregister_consumer(const std::string& name) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -522,6 +605,7 @@ Status Stream::deregister_consumer(const std::string& name) {
   if (it == s.consumers.end()) return Status::not_found("consumer " + name + " not found");
   if (!it->second.deleting_since) it->second.deleting_since = now;
   s.refresh(now);
+  s.take_all_watchers(wake.list);
   s.note(StreamOpKind::kDeregisterConsumer, now, [&](StreamOp& op) { op.text = name; });
   return Status::ok();
 }
@@ -549,6 +633,7 @@ std::vector<ConsumerInfo> Stream::consumers() const {
 
 Status Stream::begin_delete(bool enforce_consumer_deletion) {
   const auto now = clock_.now();
+  DeferredWakes wake;
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
@@ -559,6 +644,7 @@ Status Stream::begin_delete(bool enforce_consumer_deletion) {
   s.consumers.clear();
   s.pending.reset();
   s.deleting_since = now;
+  s.take_all_watchers(wake.list);
   s.note(StreamOpKind::kBeginDelete, now, [&](StreamOp& op) { op.number = enforce_consumer_deletion ? 1 : 0; });
   return Status::ok();
 }

@@ -11,6 +11,7 @@
 //   kLimitExceeded   shard / consumer / scaling limits (message has counts)
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,6 +91,26 @@ class Stream {
   // kNotFound: the shard expired; kInvalidArgument: iterator of another stream;
   // kThrottled: the shard's read limit (limits.throughput) refuses the call.
   Result<GetRecordsOutcome> get_records(const ShardIteratorState& state, int limit);
+
+  // ---- subscriptions (SubscribeToShard) ----
+  // The counter a reader of the shard starts at for `request` (the position
+  // get_shard_iterator encodes). Errors as get_shard_iterator.
+  Result<std::uint64_t> start_position(std::string_view shard_id, const IteratorRequest& request);
+  // Like get_records from a position the caller keeps, without the shard's
+  // GetRecords limits (a subscription has its own throughput): up to
+  // kMaxGetRecordsLimit records and max_bytes of data + partition keys (at
+  // least one record when any is readable). kNotFound: stream CREATING or
+  // DELETING, or the shard expired.
+  Result<ShardRead> read_shard(std::uint32_t shard_index, std::uint64_t next_counter, std::int64_t max_bytes);
+  // Calls wake once, after the stream's lock is released, when a reader at
+  // next_counter may have news: a record put at or after it, a reshard, the
+  // stream deleted, a consumer deregistered. When it has news already (such
+  // records exist, the shard is closed or gone, or the stream is DELETING),
+  // calls wake before returning and returns 0; else returns an id for
+  // unwatch_shard. wake must be quick and must not call back into the stream.
+  std::uint64_t watch_shard(std::uint32_t shard_index, std::uint64_t next_counter, std::function<void()> wake);
+  // Unknown or already-called ids are ignored.
+  void unwatch_shard(std::uint32_t shard_index, std::uint64_t id);
 
   // ---- resharding (stream must be ACTIVE; becomes UPDATING for the update
   // delay; the new shards appear when it ends) ----

@@ -5,7 +5,10 @@
 namespace shoal::storage {
 
 StreamRegistry::StreamRegistry(const Clock& clock, StreamRegistryOptions options)
-    : clock_(clock), options_(std::move(options)), iterators_(options_.iterator_key) {}
+    : clock_(clock),
+      options_(std::move(options)),
+      iterators_(options_.iterator_key),
+      subscriptions_(options_.limits.throughput) {}
 
 StreamRegistry::~StreamRegistry() = default;
 

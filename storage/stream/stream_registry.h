@@ -23,6 +23,7 @@
 #include "storage/stream/stream.h"
 #include "storage/stream/stream_changes.h"
 #include "storage/stream/stream_types.h"
+#include "storage/stream/subscription_registry.h"
 
 namespace shoal::storage {
 
@@ -110,6 +111,8 @@ class StreamRegistry {
   // them stop working. Returns how many streams were dropped.
   std::size_t clear(const std::optional<std::string>& account = std::nullopt);
 
+  // Active SubscribeToShard subscriptions (subscription_registry.h).
+  SubscriptionRegistry& subscriptions() { return subscriptions_; }
   const ShardIteratorCodec& iterator_codec() const { return iterators_; }
   const StreamRegistryOptions& options() const { return options_; }
   const Clock& clock() const { return clock_; }
@@ -123,6 +126,7 @@ class StreamRegistry {
   const Clock& clock_;
   const StreamRegistryOptions options_;
   const ShardIteratorCodec iterators_;
+  SubscriptionRegistry subscriptions_;
   mutable std::shared_mutex mutex_;
   std::mutex limit_mutex_;  // serialises create / split / update_shard_count
   std::map<StreamKey, std::shared_ptr<Stream>> streams_;

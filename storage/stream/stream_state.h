@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <span>
@@ -55,6 +56,79 @@ struct Stream::State {
   ShardThroughput* meter(std::uint32_t index) {
     if (!limits.throughput.enabled) return nullptr;
     return &throughput.try_emplace(index, limits.throughput).first->second;
+  }
+
+  // Shard watchers (subscriptions): one-shot wakers by shard index, then id.
+  // Called after the stream's lock is released (see Stream::watch_shard).
+  using Wakers = std::vector<std::function<void()>>;
+  std::map<std::uint32_t, std::map<std::uint64_t, std::function<void()>>> watchers;
+  std::uint64_t next_watcher = 1;
+
+  void take_watchers(std::uint32_t shard, Wakers& out) {
+    const auto it = watchers.find(shard);
+    if (it == watchers.end()) return;
+    for (auto& [watch_id, wake] : it->second) out.push_back(std::move(wake));
+    watchers.erase(it);
+  }
+  // Resharding, deletion and consumer changes wake every watcher: rare, and
+  // a watcher that finds nothing new simply watches again.
+  void take_all_watchers(Wakers& out) {
+    for (auto& [shard, by_id] : watchers) {
+      for (auto& [watch_id, wake] : by_id) out.push_back(std::move(wake));
+    }
+    watchers.clear();
+  }
+
+  // Records of `shard` from counter `next`: up to `limit` records and
+  // `max_bytes` of partition keys + data (at least one record when any is
+  // readable). Shared by GetRecords and subscriptions.
+  struct Batch {
+    std::vector<StreamRecord> records;
+    std::uint64_t next = 0;     // counter after the last record read
+    std::size_t position = 0;   // index of the first record not read
+    std::int64_t bytes = 0;
+    std::int64_t millis_behind_latest = 0;
+    bool end_of_shard = false;  // closed and read to its end
+  };
+  Batch read(const Shard& shard, std::uint64_t next, int limit, std::int64_t max_bytes, TimePoint now) const {
+    Batch out;
+    const auto& records = shard.records();
+    std::size_t pos = shard.seek_counter(next);
+    out.next = next;
+    while (pos < records.size() && static_cast<int>(out.records.size()) < limit) {
+      const StoredRecord& r = records[pos];
+      const auto size = static_cast<std::int64_t>(r.bytes.size());
+      if (!out.records.empty() && out.bytes + size > max_bytes) break;
+      out.bytes += size;
+      out.records.push_back({shard.sequence_number(r), TimePoint(std::chrono::milliseconds(r.arrival_ms)),
+                             std::string(r.partition_key()), std::string(r.data()), r.encryption});
+      out.next = r.counter + 1;
+      ++pos;
+    }
+    out.position = pos;
+    // Records past the position that retention trimmed are skipped, so a
+    // reader there does not keep finding "news" it cannot read.
+    if (out.records.empty() && pos == records.size()) out.next = std::max(next, shard.next_counter());
+    if (pos < records.size()) {
+      out.millis_behind_latest = std::max<std::int64_t>(0, to_epoch_ms(now) - records[pos].arrival_ms);
+    }
+    out.end_of_shard = !shard.open() && pos == records.size();
+    return out;
+  }
+
+  // The shards whose parents include `shard` (its children once closed).
+  std::vector<ChildShard> children_of(const Shard& shard) const {
+    std::vector<ChildShard> out;
+    for (const auto& [index, child] : shards) {
+      const auto& parents = child.parents();
+      if (std::find(parents.begin(), parents.end(), shard.index()) == parents.end()) continue;
+      ChildShard c;
+      c.shard_id = shard_id_for_index(index);
+      for (auto p : parents) c.parent_shards.push_back(shard_id_for_index(p));
+      c.hash_key_range = child.range();
+      out.push_back(std::move(c));
+    }
+    return out;
   }
 
   // Durability: every change counts one version and is reported to the
@@ -225,7 +299,8 @@ struct Stream::State {
   // Appends checked records as one change (one version, one RecordsPut);
   // records their shard's write limit refuses come back throttled, and a
   // call whose every record was refused changes nothing.
-  std::vector<PutRecordOutcome> write(std::span<const PutRecordInput> records, TimePoint now) {
+  // Watchers of the shards written to are moved to `wake`.
+  std::vector<PutRecordOutcome> write(std::span<const PutRecordInput> records, TimePoint now, Wakers& wake) {
     std::vector<PutRecordOutcome> out;
     out.reserve(records.size());
     ++version;
@@ -235,7 +310,9 @@ struct Stream::State {
     bool wrote = false;
     for (const auto& r : records) {
       out.push_back(append(r, now, logged));
-      wrote = wrote || !out.back().throttled;
+      const bool written = !out.back().throttled;
+      wrote = wrote || written;
+      if (written && !watchers.empty()) take_watchers(*parse_shard_id(out.back().shard_id), wake);
     }
     if (!wrote) {
       --version;

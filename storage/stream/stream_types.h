@@ -180,6 +180,23 @@ struct GetRecordsOutcome {
   std::vector<ChildShard> child_shards;  // only with no next_shard_iterator
 };
 
+// One read of a shard for a subscription (Stream::read_shard): SubscribeToShard
+// pushes what GetRecords would return, from a position it keeps itself.
+struct ShardRead {
+  std::vector<StreamRecord> records;
+  std::uint64_t next_counter = 0;  // where the following read starts
+  // Stands for "everything before next_counter was read": the last record
+  // read, else the record before the position, else the shard's starting
+  // number. AFTER_SEQUENCE_NUMBER of it resumes exactly at next_counter.
+  std::string continuation;
+  std::int64_t millis_behind_latest = 0;
+  std::int64_t bytes = 0;  // partition keys + data of the records
+  // The shard is closed and every record was read: child_shards names its
+  // children and nothing more will come.
+  bool end_of_shard = false;
+  std::vector<ChildShard> child_shards;
+};
+
 struct UpdateShardCountOutcome {
   int current_shard_count = 0;  // open shards before
   int target_shard_count = 0;
