@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/durable_pending.h"
+#include "api/event_stream_response.h"
 #include "storage/durability/iterator_key.h"
 #include "storage/durability/replay_clock.h"
 #include "api/protocol/codec.h"
@@ -229,6 +230,17 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
     out.pending = std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id,
                                                     parked, std::move(trace));
     return after_log(std::move(out), lsn, durability);
+  }
+  if (result.stream) {
+    // An event stream changes nothing itself, so nothing waits for the log
+    // here; the response holds back records until they are durable. The
+    // request counts as answered (200) once its stream starts.
+    const auto* member = shape != nullptr ? shape->find_member("EventStream") : nullptr;
+    out.stream = std::make_unique<EventStreamResponse>(std::move(result.stream), codec,
+                                                       member != nullptr ? member->shape : nullptr, ctx.request_id,
+                                                       parked, durability.store);
+    trace.finish(200);
+    return out;
   }
   out.response = render(result, codec, action, shape, ctx.request_id);
   trace.finish(out.response->status);

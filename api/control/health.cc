@@ -1,6 +1,7 @@
 // GET /_shoal/health: answers as long as the server accepts connections (a
 // parked long poll holds no thread), with what a readiness probe or a bug
-// report wants: services, version, uptime, storage mode, engine clock.
+// report wants: services, version, uptime, storage mode, engine clock, parked
+// long polls and active SubscribeToShard subscriptions.
 #include "api/control/control_call.h"
 
 namespace shoal::api::control {
@@ -18,6 +19,7 @@ ApiResponse health(const ControlCall& call) {
        {{"now_ms", storage::to_epoch_ms(e.clock.now())},
         {"frozen", e.controlled != nullptr && e.controlled->frozen()}}},
       {"parked_long_polls", e.parked.size()},
+      {"kinesis_subscriptions", e.streams.subscriptions().active()},
   };
   auto response = json_response(200, out, call.ctx.request_id);
   if (call.request.method == "HEAD") response.body.clear();

@@ -60,6 +60,10 @@ ApiResponse metrics(const ControlCall& call) {
       "# HELP shoal_parked_long_polls ReceiveMessage long polls waiting now.\n"
       "# TYPE shoal_parked_long_polls gauge\n";
   out += "shoal_parked_long_polls " + std::to_string(e.parked.size()) + "\n";
+  out +=
+      "# HELP shoal_kinesis_subscriptions SubscribeToShard subscriptions active now.\n"
+      "# TYPE shoal_kinesis_subscriptions gauge\n";
+  out += "shoal_kinesis_subscriptions " + std::to_string(e.streams.subscriptions().active()) + "\n";
 
   ApiResponse r;
   r.status = 200;

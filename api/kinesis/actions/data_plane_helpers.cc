@@ -34,6 +34,27 @@ nlohmann::json shard_json(const storage::ShardInfo& shard) {
   return out;
 }
 
+nlohmann::json record_json(storage::StreamRecord& r) {
+  nlohmann::json out = nlohmann::json::object();
+  out["SequenceNumber"] = std::move(r.sequence_number);
+  out["ApproximateArrivalTimestamp"] = timestamp_value(r.arrival);
+  out["Data"] = blob_value(r.data);
+  out["PartitionKey"] = std::move(r.partition_key);
+  if (r.encryption != storage::EncryptionType::kNone) {
+    out["EncryptionType"] = std::string(storage::to_string(r.encryption));
+  }
+  return out;
+}
+
+nlohmann::json child_shards_json(const std::vector<storage::ChildShard>& children) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : children) {
+    out.push_back(
+        {{"ShardId", c.shard_id}, {"ParentShards", c.parent_shards}, {"HashKeyRange", hash_key_range_json(c.hash_key_range)}});
+  }
+  return out;
+}
+
 nlohmann::json stream_mode_json(storage::StreamMode mode) {
   return {{"StreamMode", std::string(storage::to_string(mode))}};
 }

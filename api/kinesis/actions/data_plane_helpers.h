@@ -25,6 +25,11 @@ nlohmann::json hash_key_range_json(const storage::HashKeyRange& range);
 // {ShardId, ParentShardId?, AdjacentParentShardId?, HashKeyRange, SequenceNumberRange}
 nlohmann::json shard_json(const storage::ShardInfo& shard);
 nlohmann::json stream_mode_json(storage::StreamMode mode);
+// A Record as GetRecords and SubscribeToShardEvent carry it; takes the
+// strings of `r` (the data is copied once, into the output blob).
+nlohmann::json record_json(storage::StreamRecord& r);
+// [{ShardId, ParentShards, HashKeyRange}]
+nlohmann::json child_shards_json(const std::vector<storage::ChildShard>& children);
 // [{"ShardLevelMetrics": [...]}], as Describe* answer it.
 nlohmann::json enhanced_monitoring_json(const std::vector<std::string>& metrics);
 

@@ -36,19 +36,6 @@ AwsError iterator_expired(const storage::Status& status, storage::TimePoint now)
                           " which is further in the future than the tolerated delay of 300000 milliseconds.");
 }
 
-// Takes the strings of `r`; the data is copied once, into the output blob.
-nlohmann::json record_json(storage::StreamRecord& r) {
-  nlohmann::json out = nlohmann::json::object();
-  out["SequenceNumber"] = std::move(r.sequence_number);
-  out["ApproximateArrivalTimestamp"] = timestamp_value(r.arrival);
-  out["Data"] = blob_value(r.data);
-  out["PartitionKey"] = std::move(r.partition_key);
-  if (r.encryption != storage::EncryptionType::kNone) {
-    out["EncryptionType"] = std::string(storage::to_string(r.encryption));
-  }
-  return out;
-}
-
 }  // namespace
 
 ActionResult get_records(const KinesisCall& call) {
@@ -98,12 +85,7 @@ ActionResult get_records(const KinesisCall& call) {
   if (got.next_shard_iterator) {
     out["NextShardIterator"] = std::move(*got.next_shard_iterator);
   } else {
-    nlohmann::json children = nlohmann::json::array();
-    for (const auto& c : got.child_shards) {
-      children.push_back(
-          {{"ShardId", c.shard_id}, {"ParentShards", c.parent_shards}, {"HashKeyRange", hash_key_range_json(c.hash_key_range)}});
-    }
-    out["ChildShards"] = std::move(children);
+    out["ChildShards"] = child_shards_json(got.child_shards);
   }
   return ActionResult::ok(std::move(out));
 }
