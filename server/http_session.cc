@@ -42,6 +42,9 @@ constexpr std::size_t kMaxWatchBuffered = 1 << 20;
 // body) fits the first size in one read.
 constexpr std::size_t kRequestReadRoom = 4096;
 constexpr std::size_t kBodyReadRoom = std::size_t{64} * 1024;
+// An event stream's bytes per poll: a subscription's event carries about
+// this much record data (one large record may exceed it).
+constexpr std::size_t kStreamPollBytes = std::size_t{1} << 20;
 
 // Makes room for reads of up to `want` bytes.
 void make_read_room(beast::flat_buffer& buffer, std::size_t want) {
@@ -64,6 +67,7 @@ HttpSession::HttpSession(SessionStream&& stream, const SessionConfig& config, be
 
 HttpSession::~HttpSession() {
   if (pending_) pending_->cancel();
+  if (streaming_) streaming_->cancel();
   config_.registry.remove(this);
 }
 
@@ -189,6 +193,7 @@ void HttpSession::on_delay(beast::error_code) {
 
 void HttpSession::deliver(api::Outcome outcome) {
   if (outcome.pending) return park(std::move(outcome.pending));
+  if (outcome.stream) return start_stream(std::move(outcome.stream));
   if (!outcome.response) {
     outcome.response = config_.dispatcher.transport_error(500, "InternalFailure", "The server hit an internal error.");
   }
@@ -269,10 +274,150 @@ void HttpSession::on_watch(beast::error_code ec, std::size_t bytes) {
     pending_timer_.cancel();
     return do_close(CloseMode::kClose);
   }
+  if (streaming_) {
+    if (!ec) return start_watch();
+    return abort_stream();  // the subscriber went away: free its subscription
+  }
   if (read_after_watch_) {
     read_after_watch_ = false;
     do_read();
   }
+}
+
+// ---- event streams ---------------------------------------------------------------
+
+namespace {
+
+// The head of a streamed answer: chunked on HTTP/1.1; HTTP/1.0 has no chunks,
+// so the body runs until the connection closes.
+std::string stream_head(unsigned version, const api::ApiResponse& response, bool keep_alive) {
+  const auto status = static_cast<http::status>(response.status);
+  const auto reason = http::obsolete_reason(status);
+  std::string head;
+  head.reserve(200);
+  head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  head.append(std::to_string(response.status)).append(" ").append(reason.data(), reason.size()).append("\r\n");
+  if (!response.content_type.empty()) head.append("Content-Type: ").append(response.content_type).append("\r\n");
+  for (const auto& [name, value] : response.headers) head.append(name).append(": ").append(value).append("\r\n");
+  if (version == 10) {
+    head.append("Connection: close\r\n");
+  } else {
+    head.append("Transfer-Encoding: chunked\r\n");
+    if (!keep_alive) head.append("Connection: close\r\n");
+  }
+  head.append("\r\n");
+  return head;
+}
+
+void append_chunk(std::string& out, std::string_view bytes) {
+  char size[20];
+  const int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+  out.append(size, static_cast<std::size_t>(n)).append(bytes).append("\r\n");
+}
+
+}  // namespace
+
+void HttpSession::start_stream(std::unique_ptr<api::StreamingResponse> stream) {
+  phase_ = Phase::kStreaming;
+  streaming_ = std::move(stream);
+  stream_chunked_ = version_ != 10;
+  stream_close_ = stream_chunked_ && keep_alive_ && !stopping_ ? CloseMode::kKeepAlive : CloseMode::kClose;
+  api::ApiResponse head;
+  try {
+    head = streaming_->head();
+  } catch (const std::exception& e) {
+    log_internal_error("starting an event stream", e.what());
+    streaming_->cancel();
+    streaming_.reset();
+    return write(config_.dispatcher.transport_error(500, "InternalFailure", "The server hit an internal error."),
+                 CloseMode::kClose);
+  }
+  stream_chunk_ = stream_head(version_, head, stream_close_ == CloseMode::kKeepAlive);
+  stream_writing_ = true;
+  set_idle_timeout();
+  net::async_write(stream_, net::buffer(stream_chunk_),
+                   beast::bind_front_handler(&HttpSession::on_stream_written, shared_from_this(), false));
+  start_watch();  // notices a subscriber that goes away
+}
+
+void HttpSession::pump_stream(bool final) {
+  if (!streaming_ || stream_writing_) return;
+  stream_bytes_.clear();
+  bool ended = false;
+  try {
+    ended = streaming_->poll(final, stream_bytes_, kStreamPollBytes);
+  } catch (const std::exception& e) {
+    // Mid-stream there is no answer left to give: a clean end would read as
+    // a normal one, so the connection is cut instead.
+    log_internal_error("producing an event stream", e.what());
+    return abort_stream();
+  } catch (...) {
+    log_internal_error("producing an event stream", "unknown exception");
+    return abort_stream();
+  }
+  if (stream_bytes_.empty() && !ended) return arm_stream();
+  pending_timer_.cancel();
+  stream_chunk_.clear();
+  if (stream_chunked_) {
+    if (!stream_bytes_.empty()) append_chunk(stream_chunk_, stream_bytes_);
+    if (ended) stream_chunk_.append("0\r\n\r\n");
+  } else {
+    stream_chunk_.swap(stream_bytes_);
+  }
+  if (stream_chunk_.empty()) return on_stream_written(ended, {}, 0);
+  stream_writing_ = true;
+  set_idle_timeout();  // a client that stops reading does not pin the connection
+  net::async_write(stream_, net::buffer(stream_chunk_),
+                   beast::bind_front_handler(&HttpSession::on_stream_written, shared_from_this(), ended));
+}
+
+void HttpSession::arm_stream() {
+  stream_.expires_never();  // the stream has its own lifetime
+  const auto wait = streaming_->time_to_next_check();
+  pending_timer_.expires_after(std::max(wait, std::chrono::milliseconds(0)));
+  pending_timer_.async_wait(beast::bind_front_handler(&HttpSession::on_stream_timer, shared_from_this()));
+  streaming_->set_waker([weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      net::post(self->executor_, beast::bind_front_handler(&HttpSession::on_stream_wake, self));
+    }
+  });
+}
+
+void HttpSession::on_stream_timer(beast::error_code ec) {
+  if (ec == net::error::operation_aborted) return;  // re-armed, written or gone
+  pump_stream(stopping_);
+}
+
+void HttpSession::on_stream_wake() { pump_stream(stopping_); }
+
+void HttpSession::on_stream_written(bool ended, beast::error_code ec, std::size_t) {
+  stream_writing_ = false;
+  if (!streaming_) return;  // aborted meanwhile
+  if (ec) return abort_stream();
+  if (!ended) return pump_stream(stopping_);
+  // Ended normally: nothing to cancel. Stop the disconnect watch; its handler
+  // resumes reading once it is back (one read at a time).
+  streaming_.reset();
+  stream_chunk_ = {};
+  stream_bytes_ = {};
+  phase_ = Phase::kWriting;
+  if (stream_close_ != CloseMode::kKeepAlive || stopping_) {
+    if (watching_) stream_.socket().cancel();
+    return do_close(CloseMode::kClose);
+  }
+  if (watching_) {
+    read_after_watch_ = true;
+    stream_.socket().cancel();
+    return;
+  }
+  do_read();
+}
+
+void HttpSession::abort_stream() {
+  if (streaming_) streaming_->cancel();
+  streaming_.reset();
+  pending_timer_.cancel();
+  do_close(CloseMode::kClose);
 }
 
 // ---- writing -------------------------------------------------------------------
@@ -372,6 +517,9 @@ void HttpSession::on_shutdown() {
       break;
     case Phase::kDelayed:
       delay_timer_.cancel();  // on_delay answers now
+      break;
+    case Phase::kStreaming:
+      pump_stream(true);  // ends it now; a write in flight ends it when done
       break;
     case Phase::kContinue:
     case Phase::kWriting:

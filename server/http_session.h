@@ -1,6 +1,7 @@
 // HttpSession: one client connection. Reads a request, hands it to the
 // dispatcher, writes the answer, reads the next (keep-alive, pipelining via
-// the buffered bytes), parks long polls on a timer + engine waker. All its
+// the buffered bytes), parks long polls on a timer + engine waker, streams
+// event-stream answers (chunked, one poll's bytes in flight). All its
 // work runs on its own strand; only start() and shutdown() may be called from
 // other threads. Owned by its pending completion handlers (shared_from_this).
 // Fault injection reaches here as an Outcome's delay (a timer, never a
@@ -17,6 +18,7 @@
 
 #include "api/dispatcher.h"
 #include "api/pending_response.h"
+#include "api/streaming_response.h"
 #include "server/request_parser.h"
 #include "server/session.h"
 #include "server/session_stream.h"
@@ -51,11 +53,12 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 
   void start();
   // Graceful: an idle connection closes now, a parked long poll is answered
-  // now, a request in flight finishes and its connection then closes.
+  // now, an event stream ends now, a request in flight finishes and its
+  // connection then closes.
   void shutdown() override;
 
  private:
-  enum class Phase { kReading, kContinue, kDelayed, kParked, kWriting, kClosed };
+  enum class Phase { kReading, kContinue, kDelayed, kParked, kStreaming, kWriting, kClosed };
   enum class CloseMode { kKeepAlive, kClose, kLinger };
 
   void do_read();
@@ -75,6 +78,15 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   void on_wake();
   void check_pending(bool final);
   void start_watch();
+
+  // Event streams (HTTP/1.1 chunked; HTTP/1.0: raw bytes, then close).
+  void start_stream(std::unique_ptr<api::StreamingResponse> stream);
+  void pump_stream(bool final);
+  void arm_stream();
+  void on_stream_timer(boost::beast::error_code ec);
+  void on_stream_wake();
+  void on_stream_written(bool ended, boost::beast::error_code ec, std::size_t bytes);
+  void abort_stream();
   void on_watch(boost::beast::error_code ec, std::size_t bytes);
 
   void send_error(int status, const std::string& code, const std::string& message);
@@ -114,6 +126,16 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   // the next pipelined request and stay in buffer_.
   bool watching_ = false;
   bool read_after_watch_ = false;
+
+  // An event stream being sent (phase kStreaming); pending_timer_ is its
+  // check timer. At most one chunk is written at a time: a client that stops
+  // reading stops the producer.
+  std::unique_ptr<api::StreamingResponse> streaming_;
+  std::string stream_bytes_;  // one poll's bytes
+  std::string stream_chunk_;  // the chunk being written: size line, bytes, CRLF
+  bool stream_writing_ = false;
+  bool stream_chunked_ = true;
+  CloseMode stream_close_ = CloseMode::kKeepAlive;  // after the last chunk
 };
 
 }  // namespace shoal::server
