@@ -97,14 +97,16 @@ struct Subscriber {
 };
 
 struct Fixture {
-  explicit Fixture(std::optional<storage::durability::DurableOptions> durable = std::nullopt) : d(options(durable)) {
+  explicit Fixture(std::optional<storage::durability::DurableOptions> durable = std::nullopt, bool throttle = false)
+      : d(options(durable, throttle)) {
     call(d, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}});
     stream_arn = call(d, "DescribeStreamSummary", {{"StreamName", "s"}})["StreamDescriptionSummary"]["StreamARN"];
     consumer_arn =
         call(d, "RegisterStreamConsumer", {{"StreamARN", stream_arn}, {"ConsumerName", "app"}})["Consumer"]["ConsumerARN"];
   }
-  DispatcherOptions options(std::optional<storage::durability::DurableOptions> durable) {
+  DispatcherOptions options(std::optional<storage::durability::DurableOptions> durable, bool throttle) {
     DispatcherOptions o;
+    o.kinesis.limits.throughput.enabled = throttle;
     o.clock = &clock;
     o.durable = std::move(durable);
     o.durable_answer_async = false;  // call() wants answers at once
@@ -364,6 +366,37 @@ TEST_CASE("cancel frees the slot at once; a final poll ends the stream") {
   CHECK(again->poll(true).empty());
   CHECK(again->ended);
   CHECK(f.active() == 0);
+}
+
+TEST_CASE("with throughput limits a subscription reads 2 MiB/s; the timer brings it back when refilled") {
+  Fixture f(std::nullopt, true);
+  const std::string mb(1'000'000, 'x');
+  for (int i = 0; i < 4; ++i) {
+    f.put(std::to_string(i) + mb);  // each put fills the shard's 1 MiB/s write limit
+    f.clock.advance(1s);
+  }
+  auto s = f.subscriber({{"Type", "TRIM_HORIZON"}});
+  auto count = [](const std::vector<Event>& events) {
+    std::size_t n = 0;
+    for (const auto& e : events) {
+      if (e.type == "SubscribeToShardEvent") n += e.body()["Records"].size();
+    }
+    return n;
+  };
+  auto first = s->poll();  // one record per poll: the poll's 1 MiB
+  CHECK(count(first) == 1);
+  CHECK(first.back().body()["MillisBehindLatest"] > 0);
+  CHECK(count(s->poll()) == 1);
+  CHECK(count(s->poll()) == 1);  // the last credit is overdrawn
+  const int woken = s->woken();  // so far each poll left more to read: woken at once
+  CHECK(s->poll().empty());      // no credit left: nothing, however long the records wait
+  CHECK(s->woken() == woken);    // and no watcher that would fire at once
+  const auto wait = s->stream->time_to_next_check();
+  CHECK(wait > 0ms);
+  CHECK(wait < 500ms);
+  f.clock.advance(wait);
+  CHECK(count(s->poll()) == 1);
+  s->stream->cancel();
 }
 
 TEST_CASE("with a data directory, a record is pushed only once the log says it is durable") {
