@@ -38,8 +38,8 @@ struct EventStreamResponse::Gate {
 };
 
 EventStreamResponse::EventStreamResponse(std::unique_ptr<StreamingAction> action, const Codec& codec,
-                                         const model::Shape* stream_shape, std::string request_id,
-                                         ParkedPolls& parked, storage::durability::DurableStore* store)
+                                         const model::Shape* stream_shape, std::string request_id, ParkedPolls& parked,
+                                         storage::durability::DurableStore* store)
     : action_(std::move(action)),
       codec_(codec),
       stream_shape_(stream_shape),

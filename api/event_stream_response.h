@@ -31,8 +31,7 @@ class EventStreamResponse final : public StreamingResponse {
   // stream_shape: the output's event stream member shape (its members are
   // the event and exception shapes), e.g. SubscribeToShardEventStream.
   EventStreamResponse(std::unique_ptr<StreamingAction> action, const Codec& codec, const model::Shape* stream_shape,
-                      std::string request_id, ParkedPolls& parked,
-                      storage::durability::DurableStore* store = nullptr);
+                      std::string request_id, ParkedPolls& parked, storage::durability::DurableStore* store = nullptr);
   ~EventStreamResponse() override;
 
   ApiResponse head() override;
@@ -62,9 +61,9 @@ class EventStreamResponse final : public StreamingResponse {
   bool ended_ = false;
   std::vector<StreamEvent> events_;  // reused between polls
   storage::durability::DurableStore* store_;
-  std::string held_;                  // rendered, waiting for the log
-  std::shared_ptr<Gate> gate_;        // set while held_ waits
-  bool action_ended_ = false;         // the held bytes end the stream
+  std::string held_;            // rendered, waiting for the log
+  std::shared_ptr<Gate> gate_;  // set while held_ waits
+  bool action_ended_ = false;   // the held bytes end the stream
 };
 
 }  // namespace shoal::api

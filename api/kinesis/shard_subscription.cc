@@ -105,8 +105,8 @@ std::chrono::milliseconds ShardSubscription::time_to_next_check() const {
   auto wait = until(now, deadline_);
   if (last_event_) {
     wait = std::min(wait, until(now, *last_event_ + kKeepAlive));
-    wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                              last_event_wall_ + kKeepAlive - std::chrono::steady_clock::now()));
+    wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(last_event_wall_ + kKeepAlive -
+                                                                                std::chrono::steady_clock::now()));
   } else {
     wait = 0ms;
   }

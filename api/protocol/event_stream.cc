@@ -40,7 +40,8 @@ std::uint64_t get_be(std::string_view in, std::size_t at, int bytes) {
 }
 
 void put_header(std::string& out, const Header& h) {
-  if (h.name.empty() || h.name.size() > 255) throw std::length_error("event stream header name of " + std::to_string(h.name.size()) + " bytes");
+  if (h.name.empty() || h.name.size() > 255)
+    throw std::length_error("event stream header name of " + std::to_string(h.name.size()) + " bytes");
   put_u8(out, static_cast<std::uint8_t>(h.name.size()));
   out += h.name;
   auto variable = [&out](HeaderType type, const std::string& value) {
@@ -75,7 +76,8 @@ void put_header(std::string& out, const Header& h) {
           put_be(out, static_cast<std::uint64_t>(v.epoch_ms), 8);
         } else {
           static_assert(std::is_same_v<T, Uuid>);
-          if (v.value.size() != 16) throw std::length_error("event stream uuid header of " + std::to_string(v.value.size()) + " bytes");
+          if (v.value.size() != 16)
+            throw std::length_error("event stream uuid header of " + std::to_string(v.value.size()) + " bytes");
           put_u8(out, static_cast<std::uint8_t>(HeaderType::kUuid));
           out += v.value;
         }
@@ -181,9 +183,8 @@ std::uint32_t crc32_extend(std::uint32_t crc, std::string_view data) {
     std::memcpy(&lo, p, 4);  // little-endian loads (x86, the only target)
     std::memcpy(&hi, p + 4, 4);
     lo ^= crc;
-    crc = kTables[7][lo & 0xff] ^ kTables[6][(lo >> 8) & 0xff] ^ kTables[5][(lo >> 16) & 0xff] ^
-          kTables[4][lo >> 24] ^ kTables[3][hi & 0xff] ^ kTables[2][(hi >> 8) & 0xff] ^
-          kTables[1][(hi >> 16) & 0xff] ^ kTables[0][hi >> 24];
+    crc = kTables[7][lo & 0xff] ^ kTables[6][(lo >> 8) & 0xff] ^ kTables[5][(lo >> 16) & 0xff] ^ kTables[4][lo >> 24] ^
+          kTables[3][hi & 0xff] ^ kTables[2][(hi >> 8) & 0xff] ^ kTables[1][(hi >> 16) & 0xff] ^ kTables[0][hi >> 24];
     p += 8;
     n -= 8;
   }

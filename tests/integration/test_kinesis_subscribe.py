@@ -299,6 +299,24 @@ class Lifetime(unittest.TestCase):
             self.assertEqual(records[0]["Data"], b"after")
 
 
+class Shutdown(unittest.TestCase):
+    def test_sigterm_ends_an_active_subscription_and_exits_cleanly(self):
+        own = start_server()
+        try:
+            client = kinesis_client(own.endpoint)
+            name = create_stream(client, unique_name("shutdown"))
+            arn = client.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+            consumer_arn = client.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"]["ConsumerARN"]
+            events = iter(client.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard_id(0),
+                                                    StartingPosition={"Type": "LATEST"})["EventStream"])
+            next(events)
+        finally:
+            stop_server(own)  # fails unless the exit is graceful (0) within its timeout
+        with self.assertRaises(StopIteration):
+            while True:
+                next(events)  # the stream ended cleanly: no error, no hang
+
+
 # -- a raw client: our own event-stream decoder, independent of botocore --
 
 def read_frames(data):

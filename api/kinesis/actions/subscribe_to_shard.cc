@@ -41,7 +41,8 @@ ActionResult subscribe_to_shard(const KinesisCall& call) {
       *type == storage::ShardIteratorType::kAfterSequenceNumber) {
     const auto sequence = string_member(*position, "SequenceNumber");
     if (!sequence) {
-      return ActionResult::fail(invalid_argument("StartingPosition of type " + type_name + " requires a SequenceNumber."));
+      return ActionResult::fail(
+          invalid_argument("StartingPosition of type " + type_name + " requires a SequenceNumber."));
     }
     auto parts = storage::decode_sequence_number(*sequence);
     if (!parts) {

@@ -71,7 +71,8 @@ struct Subscriber {
       const auto& m = std::get<es::Message>(*item);
       Event e;
       e.message_type = std::string(m.string_header(":message-type").value_or(""));
-      e.type = std::string(m.string_header(e.message_type == "exception" ? ":exception-type" : ":event-type").value_or(""));
+      e.type =
+          std::string(m.string_header(e.message_type == "exception" ? ":exception-type" : ":event-type").value_or(""));
       e.content_type = std::string(m.string_header(":content-type").value_or(""));
       e.payload = m.payload;
       out.push_back(std::move(e));
@@ -101,8 +102,8 @@ struct Fixture {
       : d(options(durable, throttle)) {
     call(d, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}});
     stream_arn = call(d, "DescribeStreamSummary", {{"StreamName", "s"}})["StreamDescriptionSummary"]["StreamARN"];
-    consumer_arn =
-        call(d, "RegisterStreamConsumer", {{"StreamARN", stream_arn}, {"ConsumerName", "app"}})["Consumer"]["ConsumerARN"];
+    consumer_arn = call(d, "RegisterStreamConsumer",
+                        {{"StreamARN", stream_arn}, {"ConsumerName", "app"}})["Consumer"]["ConsumerARN"];
   }
   DispatcherOptions options(std::optional<storage::durability::DurableOptions> durable, bool throttle) {
     DispatcherOptions o;
@@ -126,8 +127,8 @@ struct Fixture {
     return s;
   }
   std::string put(const std::string& data, const std::string& key = "k") {
-    return call(d, "PutRecord", {{"StreamName", "s"}, {"PartitionKey", key}, {"Data", base64_encode(data)}})
-        ["SequenceNumber"];
+    return call(d, "PutRecord",
+                {{"StreamName", "s"}, {"PartitionKey", key}, {"Data", base64_encode(data)}})["SequenceNumber"];
   }
   std::size_t active() {
     auto out = d.handle([] {
@@ -275,11 +276,11 @@ TEST_CASE("errors before the stream are ordinary answers: consumer not ACTIVE, u
   call(d, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}});
   const std::string stream_arn =
       call(d, "DescribeStreamSummary", {{"StreamName", "s"}})["StreamDescriptionSummary"]["StreamARN"];
-  const std::string arn =
-      call(d, "RegisterStreamConsumer", {{"StreamARN", stream_arn}, {"ConsumerName", "app"}})["Consumer"]["ConsumerARN"];
+  const std::string arn = call(d, "RegisterStreamConsumer",
+                               {{"StreamARN", stream_arn}, {"ConsumerName", "app"}})["Consumer"]["ConsumerARN"];
   auto sub = [&](const std::string& shard) {
-    auto out = d.handle(kinesis("SubscribeToShard",
-                                {{"ConsumerARN", arn}, {"ShardId", shard}, {"StartingPosition", {{"Type", "LATEST"}}}}));
+    auto out = d.handle(kinesis(
+        "SubscribeToShard", {{"ConsumerARN", arn}, {"ShardId", shard}, {"StartingPosition", {{"Type", "LATEST"}}}}));
     REQUIRE(out.response);
     return *out.response;
   };

@@ -62,8 +62,8 @@ TEST_CASE("CRC32 is the IEEE/zlib polynomial and extends across pieces") {
 // The vectors of AWS's C implementation (awslabs/aws-c-event-stream,
 // tests/message_serializer_test.c).
 TEST_CASE("AWS's published frames: empty, payload only, a string header, an int32 header") {
-  CHECK(encode(Message{}) == bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d,
-                                    0x98, 0xc8, 0xff}));
+  CHECK(encode(Message{}) ==
+        bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d, 0x98, 0xc8, 0xff}));
 
   Message payload_only;
   payload_only.payload = "{'foo':'bar'}";
@@ -73,8 +73,8 @@ TEST_CASE("AWS's published frames: empty, payload only, a string header, an int3
   Message with_string = payload_only;
   with_string.headers = {{"content-type", "application/json"s}};
   CHECK(encode(with_string) == bytes({0x00, 0x00, 0x00, 0x3D, 0x00, 0x00, 0x00, 0x20, 0x07, 0xFD, 0x83, 0x96, 0x0C}) +
-                                   "content-type" + bytes({0x07, 0x00, 0x10}) + "application/json" +
-                                   "{'foo':'bar'}" + bytes({0x8D, 0x9C, 0x08, 0xB1}));
+                                   "content-type" + bytes({0x07, 0x00, 0x10}) + "application/json" + "{'foo':'bar'}" +
+                                   bytes({0x8D, 0x9C, 0x08, 0xB1}));
 
   Message with_int = payload_only;
   with_int.headers = {{"event-id", std::int32_t{0x0000A00C}}};
@@ -196,7 +196,9 @@ TEST_CASE("a frame with valid CRCs but an unknown header type or short value is 
     for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>((mc >> s) & 0xff));
     return out;
   };
-  for (const auto& headers : {"\x01x\x0a"s, "\x01x\x04\x00\x01"s, "\x01x\x07\x00\x05hi"s, "\x00"s, "\x05" "ab"s}) {
+  for (const auto& headers : {"\x01x\x0a"s, "\x01x\x04\x00\x01"s, "\x01x\x07\x00\x05hi"s, "\x00"s,
+                              "\x05"
+                              "ab"s}) {
     Decoder d;
     d.feed(frame(headers));
     auto item = d.next();

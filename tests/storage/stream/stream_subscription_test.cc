@@ -180,7 +180,7 @@ TEST_CASE("a shard watcher fires once, after the lock, for a put on its shard on
   const auto w2 = stream->watch_shard(1, 0, [&] { ++one; });
   CHECK(w2 != 0);
   REQUIRE(stream->put_records({{"", std::nullopt, "z", std::nullopt}}).ok());  // MD5("") is in shard 1
-  CHECK(one == 2);  // the first watcher of shard 1 and w2
+  CHECK(one == 2);                                                             // the first watcher of shard 1 and w2
 }
 
 TEST_CASE("resharding, deregistering a consumer and deleting the stream wake every watcher") {
