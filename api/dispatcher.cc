@@ -243,12 +243,17 @@ Outcome Dispatcher::handle(ApiRequest request) {
   auto ctx = make_request_context(request, impl_->options.advertised_host);
 
   if (control::is_control_path(request.path)) {
+    auto* store = impl_->durability.store;
+    if (store != nullptr) DurableStore::take_thread_lsn();
     auto response = control::handle_control(request, ctx, impl_->control);
+    const auto lsn = store != nullptr ? DurableStore::take_thread_lsn() : 0;
     if (log_enabled(LogLevel::kDebug)) {
       log_line(LogLevel::kDebug,
                "control " + request.method + " " + request.path + " " + std::to_string(response.status));
     }
-    return answer(std::move(response));
+    // A reset is answered once it is in the log, like any change: a crash
+    // right after the answer must not bring the queues back.
+    return after_log(answer(std::move(response)), lsn, impl_->durability);
   }
 
   std::string_view target = request.header("x-amz-target");
