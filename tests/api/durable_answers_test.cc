@@ -1,6 +1,8 @@
 // Answers with a data directory, through the Dispatcher on an in-memory disk:
 // a change (a reset included) is answered only once its log record is
-// durable.
+// durable; while the log cannot be written (a full disk) changes get AWS's
+// 503 ServiceUnavailable in the caller's protocol, reads answer, and changes
+// are taken again once the disk has room.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -43,6 +45,7 @@ DispatcherOptions durable_options(const TempDir& dir, storage::journal::MemoryFi
   storage::durability::DurableOptions d;
   d.journal.dir = dir.path();
   d.journal.files = &disk;
+  d.journal.retry_interval_ms = 1;
   o.durable = d;
   o.storage_mode = "durable";
   return o;
@@ -97,6 +100,19 @@ ApiResponse settle(Outcome out) {
 
 ApiResponse call(Dispatcher& d, ApiRequest r) { return settle(d.handle(std::move(r))); }
 
+std::string header(const ApiResponse& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+std::uint64_t used(const storage::journal::MemoryFileSystem& disk, const std::filesystem::path& dir) {
+  std::uint64_t n = 0;
+  for (const auto& name : disk.names(dir)) n += disk.contents(dir / name).size();
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("a reset is answered only once its log records are durable") {
@@ -129,6 +145,68 @@ TEST_CASE("a reset is answered only once its log records are durable") {
   CHECK(answer.status == 200);
   CHECK(json::parse(answer.body)["sqs"]["queues_removed"] == 1);
   disk.set_sync_hook(nullptr);
+}
+
+TEST_CASE("a full disk: changes get 503 ServiceUnavailable in each protocol, reads answer, then it recovers") {
+  TempDir dir;
+  storage::journal::MemoryFileSystem disk;
+  Dispatcher d(durable_options(dir, disk));
+  const auto url = json::parse(call(d, sqs("CreateQueue", {{"QueueName", "q"}})).body)["QueueUrl"].get<std::string>();
+  REQUIRE(call(d, sqs("SendMessage", {{"QueueUrl", url}, {"MessageBody", "acked"}})).status == 200);
+  REQUIRE(call(d, kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}})).status == 200);
+  REQUIRE(call(d, kinesis("PutRecord", {{"StreamName", "s"}, {"Data", "eA=="}, {"PartitionKey", "k"}})).status == 200);
+  disk.set_capacity(used(disk, dir.path()));
+
+  // The first change after the disk filled is applied before its write fails:
+  // it is not acknowledged (503), and it is kept for the log (see below).
+  auto raced = call(d, sqs("SendMessage", {{"QueueUrl", url}, {"MessageBody", "raced"}}));
+  CHECK(raced.status == 503);
+  REQUIRE_FALSE(d.durable_store()->writable());
+  // Later ones are refused before they change anything.
+  auto refused = call(d, sqs("SendMessage", {{"QueueUrl", url}, {"MessageBody", "refused"}}));
+  CHECK(refused.status == 503);
+  CHECK(json::parse(refused.body)["__type"] == "com.amazonaws.sqs#ServiceUnavailable");
+  CHECK(header(refused, "x-amzn-query-error") == "ServiceUnavailable;Receiver");
+  CHECK(call(d, sqs("ReceiveMessage", {{"QueueUrl", url}})).status == 503);  // it changes visibility
+
+  ApiRequest query;
+  query.method = "POST";
+  query.path = "/000000000000/q";
+  query.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+  query.body = "Action=SendMessage&MessageBody=x&Version=2012-11-05";
+  auto xml = call(d, query);
+  CHECK(xml.status == 503);
+  CHECK(xml.body.find("<Code>ServiceUnavailable</Code>") != std::string::npos);
+  CHECK(xml.body.find("<Type>Receiver</Type>") != std::string::npos);
+
+  auto put = call(d, kinesis("PutRecord", {{"StreamName", "s"}, {"Data", "eA=="}, {"PartitionKey", "k"}}));
+  CHECK(put.status == 503);
+  CHECK(json::parse(put.body)["__type"] == "ServiceUnavailable");
+  CHECK(call(d, control("POST", "/_shoal/reset")).status == 503);
+
+  // Reads go on.
+  auto attributes = call(d, sqs("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}}));
+  REQUIRE(attributes.status == 200);
+  CHECK(json::parse(attributes.body)["Attributes"]["ApproximateNumberOfMessages"] == "2");
+  CHECK(call(d, sqs("ListQueues", json::object())).status == 200);
+  auto iterator = call(
+      d, kinesis("GetShardIterator",
+                 {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"}, {"ShardIteratorType", "TRIM_HORIZON"}}));
+  REQUIRE(iterator.status == 200);
+  auto records = call(d, kinesis("GetRecords", {{"ShardIterator", json::parse(iterator.body)["ShardIterator"]}}));
+  REQUIRE(records.status == 200);
+  CHECK(json::parse(records.body)["Records"].size() == 1);
+  auto health = json::parse(call(d, control("GET", "/_shoal/health")).body);
+  CHECK(health["data_log"]["writable"] == false);
+  CHECK(health["data_log"]["failure"].get<std::string>().find("No space left on device") != std::string::npos);
+
+  disk.set_capacity(std::nullopt);  // room again: the writer's next retry goes through
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!d.durable_store()->writable() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  REQUIRE(d.durable_store()->writable());
+  CHECK(call(d, sqs("SendMessage", {{"QueueUrl", url}, {"MessageBody", "after"}})).status == 200);
+  health = json::parse(call(d, control("GET", "/_shoal/health")).body);
+  CHECK(health["data_log"]["writable"] == true);
 }
 
 }  // namespace shoal::api
