@@ -99,18 +99,21 @@ struct Durability {
   bool async = true;
 };
 
-Outcome after_log(Outcome outcome, storage::journal::Lsn lsn, const Durability& durability) {
+// `unavailable` renders the 503 a change gets when the log cannot take it;
+// null for a read, whose answer acknowledges nothing of its own.
+Outcome after_log(Outcome outcome, storage::journal::Lsn lsn, const Durability& durability,
+                  const DurablePending::Unavailable& unavailable) {
   if (durability.store == nullptr) return outcome;
   if (outcome.pending) {
-    outcome.pending = std::make_unique<DurablePending>(std::move(outcome.pending), *durability.store);
+    outcome.pending = std::make_unique<DurablePending>(std::move(outcome.pending), *durability.store, unavailable);
     return outcome;
   }
   if (lsn == 0) return outcome;
   if (!durability.async) {
-    durability.store->wait_durable(lsn);
+    if (!durability.store->wait_durable(lsn) && unavailable) outcome.response = unavailable();
     return outcome;
   }
-  auto held = std::make_unique<DurablePending>(std::move(*outcome.response), lsn, *durability.store);
+  auto held = std::make_unique<DurablePending>(std::move(*outcome.response), lsn, *durability.store, unavailable);
   outcome.response.reset();
   if (held->ready()) {
     outcome.response = held->poll(true);
@@ -118,6 +121,18 @@ Outcome after_log(Outcome outcome, storage::journal::Lsn lsn, const Durability& 
     outcome.pending = std::move(held);
   }
   return outcome;  // keeps any injected delay
+}
+
+// Actions that only read. AWS names them Get*, List* and Describe*;
+// SubscribeToShard only reads too. They go on while the log cannot be written.
+bool reads_only(std::string_view action) {
+  return action.starts_with("Get") || action.starts_with("List") || action.starts_with("Describe") ||
+         action == "SubscribeToShard";
+}
+
+// The only control endpoint that changes logged state.
+bool changes_state(const ApiRequest& request) {
+  return request.method == "POST" && request.path == std::string(control::kControlPrefix) + "/reset";
 }
 
 // Loads the data directory's iterator key into the Kinesis options.
@@ -149,7 +164,8 @@ struct Dispatcher::Impl {
                 parked,
                 options.version,
                 options.storage_mode,
-                std::chrono::steady_clock::now()} {
+                std::chrono::steady_clock::now(),
+                {}} {
     if (!options.durable) return;
     std::string error;
     storage::durability::OpenReport report;
@@ -157,6 +173,7 @@ struct Dispatcher::Impl {
     if (!store) throw std::runtime_error(error);
     recovery = report.summary();
     durability = {store.get(), options.durable_answer_async};
+    control.log_failure = [s = store.get()] { return s->failure(); };
   }
 
   // The shared request path once service, action and codec are known.
@@ -221,6 +238,17 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
     }
   }
 
+  const bool reads = reads_only(action);
+  // While the log cannot be written a change is refused before it is made:
+  // what the engines hold must stay what the log will hold.
+  if (durability.store != nullptr && !reads && !durability.store->writable()) {
+    return early(codec.error(log_unavailable_error(), ctx.request_id), std::move(trace));
+  }
+  DurablePending::Unavailable unavailable;
+  if (durability.store != nullptr && !reads) {
+    unavailable = [&codec, id = ctx.request_id] { return codec.error(log_unavailable_error(), id); };
+  }
+
   if (durability.store != nullptr) DurableStore::take_thread_lsn();
   auto result = service.call(action, input, codec.format(), ctx);
   const auto lsn = durability.store != nullptr ? DurableStore::take_thread_lsn() : 0;
@@ -229,7 +257,7 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
   if (result.pending) {
     out.pending = std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id,
                                                     parked, std::move(trace));
-    return after_log(std::move(out), lsn, durability);
+    return after_log(std::move(out), lsn, durability, unavailable);
   }
   if (result.stream) {
     // An event stream changes nothing itself, so nothing waits for the log
@@ -244,7 +272,7 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
   }
   out.response = render(result, codec, action, shape, ctx.request_id);
   trace.finish(out.response->status);
-  return after_log(std::move(out), lsn, durability);
+  return after_log(std::move(out), lsn, durability, unavailable);
 }
 
 Dispatcher::Dispatcher(DispatcherOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -255,12 +283,25 @@ Outcome Dispatcher::handle(ApiRequest request) {
   auto ctx = make_request_context(request, impl_->options.advertised_host);
 
   if (control::is_control_path(request.path)) {
+    auto* store = impl_->durability.store;
+    DurablePending::Unavailable unavailable;
+    if (changes_state(request)) {
+      unavailable = [id = ctx.request_id] {
+        const auto e = log_unavailable_error();
+        return control::control_error(e.http_status, e.code, e.message, id);
+      };
+      if (store != nullptr && !store->writable()) return answer(unavailable());
+    }
+    if (store != nullptr) DurableStore::take_thread_lsn();
     auto response = control::handle_control(request, ctx, impl_->control);
+    const auto lsn = store != nullptr ? DurableStore::take_thread_lsn() : 0;
     if (log_enabled(LogLevel::kDebug)) {
       log_line(LogLevel::kDebug,
                "control " + request.method + " " + request.path + " " + std::to_string(response.status));
     }
-    return answer(std::move(response));
+    // A reset is answered once it is in the log, like any change: a crash
+    // right after the answer must not bring the queues back.
+    return after_log(answer(std::move(response)), lsn, impl_->durability, unavailable);
   }
 
   std::string_view target = request.header("x-amz-target");

@@ -4,16 +4,24 @@
 
 namespace shoal::api {
 
+AwsError log_unavailable_error() {
+  // AWS's common error for a temporary failure of the server; the SDKs retry it.
+  return AwsError{"ServiceUnavailable", "ServiceUnavailable", 503, false,
+                  "The request has failed due to a temporary failure of the server."};
+}
+
 struct DurablePending::Gate {
   std::mutex mutex;
   bool open = false;
+  bool durable = false;
   std::function<void()> wake;
 
-  void opened() {
+  void opened(bool is_durable) {
     std::function<void()> w;
     {
       std::lock_guard lock(mutex);
       open = true;
+      durable = is_durable;
       w = std::move(wake);
     }
     if (w) w();
@@ -22,16 +30,21 @@ struct DurablePending::Gate {
     std::lock_guard lock(mutex);
     return open;
   }
+  bool is_durable() {
+    std::lock_guard lock(mutex);
+    return durable;
+  }
 };
 
 DurablePending::DurablePending(ApiResponse response, storage::journal::Lsn lsn,
-                               storage::durability::DurableStore& store)
-    : store_(store) {
+                               storage::durability::DurableStore& store, Unavailable unavailable)
+    : store_(store), unavailable_(std::move(unavailable)) {
   hold(std::move(response), lsn);
 }
 
-DurablePending::DurablePending(std::unique_ptr<PendingResponse> poll, storage::durability::DurableStore& store)
-    : store_(store), poll_(std::move(poll)) {}
+DurablePending::DurablePending(std::unique_ptr<PendingResponse> poll, storage::durability::DurableStore& store,
+                               Unavailable unavailable)
+    : store_(store), unavailable_(std::move(unavailable)), poll_(std::move(poll)) {}
 
 DurablePending::~DurablePending() = default;
 
@@ -39,10 +52,16 @@ void DurablePending::hold(ApiResponse response, storage::journal::Lsn lsn) {
   held_ = std::move(response);
   held_lsn_ = lsn;
   gate_ = std::make_shared<Gate>();
-  store_.on_durable(lsn, [gate = gate_] { gate->opened(); });
+  store_.on_durable(lsn, [gate = gate_](bool durable) { gate->opened(durable); });
 }
 
 bool DurablePending::ready() const { return held_ && gate_->is_open(); }
+
+ApiResponse DurablePending::give(bool durable) {
+  ApiResponse out = durable || !unavailable_ ? std::move(*held_) : unavailable_();
+  held_.reset();
+  return out;
+}
 
 std::optional<ApiResponse> DurablePending::poll(bool final) {
   if (!held_) {
@@ -56,11 +75,9 @@ std::optional<ApiResponse> DurablePending::poll(bool final) {
   }
   if (!gate_->is_open()) {
     if (!final) return std::nullopt;
-    store_.wait_durable(held_lsn_);  // shutting down: answer now, after the log
+    return give(store_.wait_durable(held_lsn_));  // shutting down: answer now, after the log
   }
-  auto out = std::move(held_);
-  held_.reset();
-  return out;
+  return give(gate_->is_durable());
 }
 
 std::chrono::milliseconds DurablePending::time_to_next_check() const {

@@ -17,25 +17,35 @@ const model::Shape* member_shape(const model::Shape* stream_shape, std::string_v
 
 }  // namespace
 
+// Whether the log said the held events' records are durable: open, or
+// stalled (a full disk; those records become durable later, without a second
+// word, so the gate is asked again once the log is writable).
 struct EventStreamResponse::Gate {
+  enum class State { kWaiting, kOpen, kStalled };
   std::mutex mutex;
-  bool open = false;
+  State state = State::kWaiting;
   std::function<void()> wake;
 
-  void opened() {
+  void opened(bool durable) {
     std::function<void()> w;
     {
       std::lock_guard lock(mutex);
-      open = true;
+      state = durable ? State::kOpen : State::kStalled;
       w = std::move(wake);
     }
     if (w) w();
   }
-  bool is_open() {
+  State current() {
     std::lock_guard lock(mutex);
-    return open;
+    return state;
   }
+  bool is_open() { return current() == State::kOpen; }
 };
+
+namespace {
+// How often a subscription holding events re-checks a stalled log.
+constexpr std::chrono::milliseconds kStalledLogRecheck{500};
+}  // namespace
 
 EventStreamResponse::EventStreamResponse(std::unique_ptr<StreamingAction> action, const Codec& codec,
                                          const model::Shape* stream_shape, std::string request_id, ParkedPolls& parked,
@@ -102,7 +112,7 @@ bool EventStreamResponse::poll(bool final, std::string& out, std::size_t max_byt
   if (!held_.empty()) {
     // Everything the action read was logged before it read it.
     gate_ = std::make_shared<Gate>();
-    store_->on_durable(store_->last_lsn(), [gate = gate_] { gate->opened(); });
+    store_->on_durable(store_->last_lsn(), [gate = gate_](bool durable) { gate->opened(durable); });
     if (!release_held(final, out)) return false;
   }
   if (action_ended_) {
@@ -114,8 +124,17 @@ bool EventStreamResponse::poll(bool final, std::string& out, std::size_t max_byt
 
 bool EventStreamResponse::release_held(bool final, std::string& out) {
   if (!gate_->is_open()) {
-    if (!final) return false;
-    store_->wait_durable(store_->last_lsn());  // shutting down: answer now, after the log
+    if (final) {
+      // Shutting down: deliver after the log, or not at all if it is stalled.
+      if (!store_->wait_durable(store_->last_lsn())) return true;
+    } else {
+      if (gate_->current() == Gate::State::kStalled && store_->writable()) {
+        gate_ = std::make_shared<Gate>();  // the log is back: ask again
+        store_->on_durable(store_->last_lsn(), [gate = gate_](bool durable) { gate->opened(durable); });
+        if (gate_->is_open()) return release_held(final, out);
+      }
+      return false;
+    }
   }
   out += held_;
   held_.clear();
@@ -126,7 +145,13 @@ bool EventStreamResponse::release_held(bool final, std::string& out) {
 std::chrono::milliseconds EventStreamResponse::time_to_next_check() const {
   if (!started_) return std::chrono::milliseconds(0);  // the initial response is ready
   // The gate's waker comes; the timer is only a backstop.
-  if (gate_) return gate_->is_open() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60'000);
+  if (gate_) {
+    switch (gate_->current()) {
+      case Gate::State::kOpen: return std::chrono::milliseconds(0);
+      case Gate::State::kStalled: return kStalledLogRecheck;
+      case Gate::State::kWaiting: return std::chrono::milliseconds(60'000);
+    }
+  }
   return action_->time_to_next_check();
 }
 
@@ -136,10 +161,11 @@ void EventStreamResponse::set_waker(std::function<void()> wake) {
   if (gate_) {
     {
       std::lock_guard lock(gate_->mutex);
-      if (!gate_->open) {
+      if (gate_->state == Gate::State::kWaiting) {
         gate_->wake = std::move(wake);
         return;
       }
+      if (gate_->state == Gate::State::kStalled) return;  // the re-check timer comes
     }
     wake();
     return;

@@ -60,12 +60,15 @@ api::DispatcherOptions dispatcher_options(const Options& options) {
                                                                          : storage::journal::FsyncPolicy::kNever;
     durable.journal.fsync_interval_ms = static_cast<std::uint32_t>(options.fsync_interval.count());
     durable.journal.drop_damaged = options.drop_damaged_log;
-    // A log that can no longer be written cannot acknowledge anything: stop
-    // rather than leave every write hanging. What was acknowledged is on disk.
-    durable.journal.on_failure = [](const std::string& failure) {
-      std::fprintf(stderr, "shoal: the data log failed, stopping: %s\n", failure.c_str());
-      std::fflush(stderr);
-      std::_Exit(70);
+    // A log that cannot be written (a full disk) refuses changes with 503
+    // until it can again; reads go on. Said once per episode.
+    durable.journal.on_stall = [](const std::string& failure) {
+      api::log_line(api::LogLevel::kError, "the data log cannot be written (" + failure +
+                                               "): changes answer 503 ServiceUnavailable, reads go on; "
+                                               "retrying until it can");
+    };
+    durable.journal.on_resume = [] {
+      api::log_line(api::LogLevel::kWarn, "the data log can be written again: changes are accepted");
     };
     out.durable = std::move(durable);
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ struct ControlEngines {
   std::string version;
   std::string storage_mode;
   std::chrono::steady_clock::time_point started;
+  // With a data directory: why its log cannot be written ("" when it can).
+  std::function<std::string()> log_failure;
 };
 
 struct ControlCall {

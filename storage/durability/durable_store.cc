@@ -1,5 +1,6 @@
 #include "storage/durability/durable_store.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -19,6 +20,7 @@ std::string OpenReport::summary() const {
                     std::to_string(streams) + " streams";
   if (unreadable > 0) out += "; " + std::to_string(unreadable) + " records not understood were skipped";
   for (const auto& note : recovery.notes) out += "; " + note;
+  for (const auto& note : recovery.dropped) out += "; DROPPED: " + note;
   return out;
 }
 
@@ -27,20 +29,27 @@ std::unique_ptr<DurableStore> DurableStore::open(const DurableOptions& options, 
                                                  std::string* error) {
   OpenReport local;
   if (report == nullptr) report = &local;
-  std::unique_ptr<journal::Journal> journal;
+  std::unique_ptr<journal::RecoveredLog> recovered;
   {
     Replayer replayer(queues, streams, clock);
-    journal = journal::Journal::open(
+    recovered = journal::Journal::recover(
         options.journal, [&replayer](std::string_view record) { replayer.apply(record); }, &report->recovery,
         error);
     report->applied = replayer.applied();
     report->unreadable = replayer.unreadable();
   }
-  if (!journal) return nullptr;
+  if (!recovered) return nullptr;
   if (report->unreadable > 0 && !options.journal.drop_damaged) {
     *error = std::to_string(report->unreadable) + " log records in " + options.journal.dir.string() +
              " could not be decoded (written by a newer shoal?); start with --drop-damaged-log to skip them";
-    return nullptr;
+    return nullptr;  // nothing on disk was touched
+  }
+  auto journal = recovered->start(error);
+  if (!journal) return nullptr;
+  // Records were lost on purpose: say so on lines of their own, not only in
+  // the start-up summary.
+  for (const auto& note : report->recovery.dropped) {
+    std::fprintf(stderr, "shoal: WARNING: --drop-damaged-log: %s\n", note.c_str());
   }
   std::size_t queue_count = 0;
   queues.snapshot([&queue_count](const QueueChange& c) { queue_count += std::holds_alternative<QueueImage>(c); });
@@ -123,15 +132,28 @@ std::uint64_t DurableStore::compactions() const {
 
 void DurableStore::compaction_loop() {
   std::unique_lock lock(mutex_);
+  // After a failure (a full disk, most likely) wait longer each time, up to
+  // about a minute, rather than fill stderr.
+  constexpr unsigned kMaxBackoff = 64;
+  unsigned backoff = 1;
+  unsigned skip = 0;
   while (!stopping_) {
     wake_.wait_for(lock, options_.compact_check_interval, [this] { return stopping_; });
     if (stopping_) break;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
     const auto total = journal_->total_bytes();
     if (total < options_.compact_min_bytes || total < 2 * last_snapshot_bytes_) continue;
+    if (!journal_->writable()) continue;  // it would fail; the log says why already
     lock.unlock();
     std::string error;
-    if (!compact(&error)) std::fprintf(stderr, "shoal: log compaction failed: %s\n", error.c_str());
+    const bool ok = compact(&error);
+    if (!ok) std::fprintf(stderr, "shoal: log compaction failed: %s\n", error.c_str());
     lock.lock();
+    skip = ok ? 0 : backoff;
+    backoff = ok ? 1 : std::min(backoff * 2, kMaxBackoff);
   }
 }
 

@@ -7,7 +7,11 @@
 // once at least half of it may be dead.
 // Answering after the log: each thread's last appended position is kept in a
 // thread-local; the api takes it after a request (take_thread_lsn) and answers
-// once on_durable says so. Thread-safe.
+// once on_durable says so. While the log cannot be written (a full disk:
+// writable() is false) on_durable says false: the api answers with an error
+// and refuses new changes; the log catches up by itself (journal.h).
+// A start leaves the data directory untouched until the log has replayed and
+// every record was understood. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -65,8 +69,13 @@ class DurableStore final : public QueueObserver, public StreamObserver {
   // afterwards gets a position at or past that change's.
   journal::Lsn last_lsn() const { return last_lsn_.load(std::memory_order_acquire); }
 
-  void on_durable(journal::Lsn lsn, std::function<void()> done) { journal_->on_durable(lsn, std::move(done)); }
-  void wait_durable(journal::Lsn lsn) { journal_->wait_durable(lsn); }
+  void on_durable(journal::Lsn lsn, std::function<void(bool durable)> done) {
+    journal_->on_durable(lsn, std::move(done));
+  }
+  bool wait_durable(journal::Lsn lsn) { return journal_->wait_durable(lsn); }
+  // False while the log is stalled; failure() then says why.
+  bool writable() const { return journal_->writable(); }
+  std::string failure() const { return journal_->failure(); }
   // Snapshots the live state into the log now. false and *error on I/O failure.
   bool compact(std::string* error);
   std::uint64_t compactions() const;

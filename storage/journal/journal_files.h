@@ -3,7 +3,9 @@
 // (open/write/fdatasync/rename/fsync of the directory). MemoryFileSystem keeps
 // files in memory and models a crash: crash() keeps only bytes a sync() covered
 // and (by default) only directory changes a sync_dir() covered; fail_after(n)
-// cuts the power after n more changes so a test can crash at every step.
+// cuts the power after n more changes so a test can crash at every step;
+// set_capacity(n) fills the disk at n bytes (writes fail with ENOSPC's words
+// after writing what fits, as a real short write does).
 // Both are thread-safe; a WritableFile is used by one thread at a time.
 #pragma once
 
@@ -60,6 +62,9 @@ class WritableFile {
   virtual ~WritableFile() = default;
   virtual IoStatus append(std::string_view data) = 0;
   virtual IoStatus sync() = 0;  // the file's data (and size) reach the disk
+  // Cuts the file back to `size` (not synced): how a writer takes back the
+  // part of a write that failed halfway before it writes it again.
+  virtual IoStatus truncate(std::uint64_t size) = 0;
   virtual std::uint64_t size() const = 0;
 };
 
@@ -124,6 +129,11 @@ class MemoryFileSystem final : public FileSystem {
   // lock: a test can hold a sync "in flight" (a slow disk) while others append.
   void set_sync_hook(std::function<void()> hook);
 
+  // A disk of `bytes` (the sum of every file's size); nullopt: unlimited.
+  // An append past it writes what fits and fails with "No space left on
+  // device"; shrinking or removing files frees room, as on a real disk.
+  void set_capacity(std::optional<std::uint64_t> bytes);
+
   // Inspection and tampering for tests (bypass faults; tampering is durable).
   std::uint64_t sync_count() const;  // successful WritableFile::sync() calls
   std::uint64_t change_count() const;
@@ -141,6 +151,7 @@ class MemoryFileSystem final : public FileSystem {
   using Entries = std::map<std::string, std::shared_ptr<Inode>>;  // path -> file
 
   IoStatus begin_change(const std::string& what);  // under mu_: counts or refuses
+  std::uint64_t used_locked() const;               // bytes in the files the system sees
   void sync_dir_locked(const std::string& dir);
 
   mutable std::mutex mu_;
@@ -152,6 +163,7 @@ class MemoryFileSystem final : public FileSystem {
   std::uint64_t syncs_ = 0;
   std::uint64_t changes_ = 0;
   std::shared_ptr<const std::function<void()>> sync_hook_;
+  std::optional<std::uint64_t> capacity_;
 };
 
 }  // namespace shoal::storage::journal

@@ -23,6 +23,16 @@ JournalImpl::JournalImpl(const Options& options, FileSystem& files, Start start)
       last_sync_(std::chrono::steady_clock::now()),
       total_bytes_(start.total_bytes),
       since_compaction_(start.bytes_since_compaction) {
+  if (segment_) {
+    written_size_ = segment_->size();
+  } else {
+    // Recovery could not create the segment (a full disk): the writer makes
+    // it as its first roll, and until then the log is stalled.
+    segment_number_ = start.segment_number - 1;
+    roll_pending_ = true;
+    failure_ = start.failure.empty() ? "journal: no segment to write to" : start.failure;
+    stalled_.store(true, std::memory_order_release);
+  }
   writer_ = std::thread([this] { run(); });
 }
 
@@ -45,23 +55,29 @@ Lsn JournalImpl::append(std::string_view record) {
   {
     std::lock_guard lock(mu_);
     lsn = ++appended_;
-    if (!failure_.empty()) return lsn;  // never durable; failure() says why
+    // Kept even while stalled: the engines already hold the change, so the
+    // log must too, in order, once it can be written.
     pending_.append(header, kFrameHeaderBytes);
     pending_.append(record);
-    wake = std::exchange(writer_idle_, false);
+    // A stalled writer waits for its retry time, not for more records.
+    wake = failure_.empty() && std::exchange(writer_idle_, false);
   }
   if (wake) writer_cv_.notify_one();
   return lsn;
 }
 
-void JournalImpl::on_durable(Lsn lsn, std::function<void()> done) {
+void JournalImpl::on_durable(Lsn lsn, std::function<void(bool durable)> done) {
   std::unique_lock lock(mu_);
   if (lsn <= durable_ && callbacks_.empty() && !firing_) {
     lock.unlock();
-    done();
+    done(true);
     return;
   }
-  if (!failure_.empty() && lsn > durable_) return;  // it will never be durable
+  if (!failure_.empty() && lsn > durable_) {  // not before the stall ends, if ever
+    lock.unlock();
+    done(false);
+    return;
+  }
   // Usually lsn is the newest position, so this lands at the end.
   const auto at = std::upper_bound(callbacks_.begin(), callbacks_.end(), lsn,
                                    [](Lsn l, const Callback& c) { return l < c.lsn; });
@@ -69,9 +85,10 @@ void JournalImpl::on_durable(Lsn lsn, std::function<void()> done) {
   if (lsn <= durable_ && std::exchange(writer_idle_, false)) writer_cv_.notify_one();
 }
 
-void JournalImpl::wait_durable(Lsn lsn) {
+bool JournalImpl::wait_durable(Lsn lsn) {
   std::unique_lock lock(mu_);
   durable_cv_.wait(lock, [&] { return durable_ >= lsn || !failure_.empty(); });
+  return durable_ >= lsn;
 }
 
 std::string JournalImpl::failure() const {
@@ -79,23 +96,52 @@ std::string JournalImpl::failure() const {
   return failure_;
 }
 
-void JournalImpl::fail_locked(const IoStatus& status) {
-  if (!failure_.empty()) return;
+void JournalImpl::stall(std::unique_lock<std::mutex>& lock, const IoStatus& status) {
+  const bool began = failure_.empty();
   failure_ = "journal: " + status.message();
-  pending_.clear();
-  // Callbacks past the durable position can never run; drop them.
-  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(),
-                                  [&](const Callback& c) { return c.lsn > durable_; }),
-                   callbacks_.end());
+  stalled_.store(true, std::memory_order_release);
+  // Nobody may wait for these now: their answers must not say "done".
+  std::vector<Callback> failed;
+  while (!callbacks_.empty() && callbacks_.back().lsn > durable_) {
+    failed.push_back(std::move(callbacks_.back()));
+    callbacks_.pop_back();
+  }
   durable_cv_.notify_all();
+  if (failed.empty() && !(began && options_.on_stall)) return;
+  const std::string reported = failure_;
+  firing_ = true;
+  lock.unlock();
+  for (auto it = failed.rbegin(); it != failed.rend(); ++it) it->done(false);
+  if (began && options_.on_stall) options_.on_stall(reported);
+  lock.lock();
+  firing_ = false;
+}
+
+void JournalImpl::resume(std::unique_lock<std::mutex>& lock) {
+  failure_.clear();
+  stalled_.store(false, std::memory_order_release);
+  if (!options_.on_resume) return;
+  lock.unlock();
+  options_.on_resume();
+  lock.lock();
 }
 
 void JournalImpl::run() {
   using Clock = std::chrono::steady_clock;
   const auto interval = std::chrono::milliseconds(options_.fsync_interval_ms);
-  std::string batch;
+  const auto retry_interval = std::chrono::milliseconds(options_.retry_interval_ms);
+  std::string work;  // handed to the file layer; a batch that failed stays here
+  Lsn work_last = 0;
   std::vector<Callback> due;
+  auto next_retry = Clock::now();
+  bool tried_to_stop = false;  // stopping while stalled: one last try, then give up
   std::unique_lock lock(mu_);
+  if (!failure_.empty() && options_.on_stall) {  // started stalled: say so once
+    const std::string reported = failure_;
+    lock.unlock();
+    options_.on_stall(reported);
+    lock.lock();
+  }
   for (;;) {
     if (!callbacks_.empty() && callbacks_.front().lsn <= durable_) {
       while (!callbacks_.empty() && callbacks_.front().lsn <= durable_) {
@@ -104,51 +150,69 @@ void JournalImpl::run() {
       }
       firing_ = true;
       lock.unlock();
-      for (Callback& c : due) c.done();
+      for (Callback& c : due) c.done(true);
       due.clear();
       lock.lock();
       firing_ = false;
       continue;
     }
+    const bool stalled = !failure_.empty();
+    if (stalled && tried_to_stop) break;  // those records were never acknowledged
     const bool roll_wanted = rolls_requested_ > rolls_done_;
-    if (!failure_.empty() && roll_wanted) {
-      rolls_done_ = rolls_requested_;  // compact() sees the failure
+    if (stalled && roll_wanted) {
+      rolls_done_ = rolls_requested_;  // compact() fails at once
+      last_roll_ = Roll{};
       durable_cv_.notify_all();
       continue;
     }
-    if (!pending_.empty() || roll_wanted) {
-      batch.swap(pending_);
-      const Lsn last = appended_;
+    if (stalled && !stop_ && Clock::now() < next_retry) {
+      writer_idle_ = true;
+      writer_cv_.wait_until(lock, next_retry);
+      writer_idle_ = false;
+      continue;
+    }
+    if (stalled || !pending_.empty() || roll_wanted) {
+      if (work.empty()) {
+        work.swap(pending_);
+      } else {
+        work.append(pending_);
+        pending_.clear();
+      }
+      work_last = appended_;
       const std::uint64_t roll_ticket = rolls_requested_;
       lock.unlock();
-      Roll roll;
-      const IoStatus status = write_batch(batch, roll_wanted, &roll);
-      batch.clear();
-      if (batch.capacity() > kKeepBatchCapacity) std::string().swap(batch);
+      const Flush flushed = flush(work, roll_wanted, stalled);
+      if (flushed.written) {
+        work.clear();
+        if (work.capacity() > kKeepBatchCapacity) std::string().swap(work);
+      }
       lock.lock();
-      if (!status) {
-        fail_locked(status);
-        lock.unlock();
-        if (options_.on_failure) options_.on_failure("journal: " + status.message());
-        lock.lock();
-      } else {
-        durable_ = last;
-        if (roll_wanted) {
-          rolls_done_ = roll_ticket;
-          last_roll_ = roll;
-        }
+      if (flushed.written) durable_ = work_last;
+      if (roll_wanted) {
+        rolls_done_ = roll_ticket;
+        last_roll_ = flushed.roll;
+      }
+      if (!flushed.status) {
+        stall(lock, flushed.status);
+        next_retry = Clock::now() + retry_interval;
+        tried_to_stop = stop_;
+      } else if (stalled) {
+        resume(lock);
       }
       durable_cv_.notify_all();
       continue;
     }
     if (stop_) break;
-    if (unsynced_ && options_.fsync == FsyncPolicy::kInterval && failure_.empty()) {
+    if (unsynced_ && options_.fsync == FsyncPolicy::kInterval) {
       const auto deadline = last_sync_ + interval;
       if (Clock::now() >= deadline) {
         lock.unlock();
         const IoStatus status = sync_segment();
         lock.lock();
-        if (!status) fail_locked(status);
+        if (!status) {
+          stall(lock, status);
+          next_retry = Clock::now() + retry_interval;
+        }
         continue;
       }
       writer_idle_ = true;
@@ -165,29 +229,60 @@ void JournalImpl::run() {
   if (healthy && unsynced_) (void)sync_segment();  // a clean stop leaves nothing unsynced
 }
 
-IoStatus JournalImpl::write_batch(const std::string& batch, bool roll_wanted, Roll* roll) {
-  if (!batch.empty()) {
-    if (IoStatus s = segment_->append(batch); !s) return s;
-    total_bytes_ += batch.size();
-    since_compaction_ += batch.size();
-    if (options_.fsync == FsyncPolicy::kAlways) {
-      if (IoStatus s = sync_segment(); !s) return s;
-    } else {
-      unsynced_ = true;
-      if (options_.fsync == FsyncPolicy::kInterval &&
-          std::chrono::steady_clock::now() - last_sync_ >=
-              std::chrono::milliseconds(options_.fsync_interval_ms)) {
-        if (IoStatus s = sync_segment(); !s) return s;
+JournalImpl::Flush JournalImpl::flush(const std::string& work, bool roll_wanted, bool after_stall) {
+  Flush out;
+  if (roll_pending_) {  // nothing more goes to the old segment until the new one exists
+    if (IoStatus s = roll_segment(); !s) {
+      out.status = s;
+      return out;
+    }
+    roll_pending_ = false;
+  }
+  if (!work.empty() || (after_stall && unsynced_)) {
+    // A write that failed may have left part of itself behind: cut it off,
+    // so the batch is written again whole, right after the last one.
+    if (segment_->size() != written_size_) {
+      if (IoStatus s = segment_->truncate(written_size_); !s) {
+        out.status = s;
+        return out;
       }
     }
+    if (!work.empty()) {
+      if (IoStatus s = segment_->append(work); !s) {
+        out.status = s;
+        return out;
+      }
+      unsynced_ = true;
+    }
+    const bool sync_now = after_stall || options_.fsync == FsyncPolicy::kAlways ||
+                          (options_.fsync == FsyncPolicy::kInterval &&
+                           std::chrono::steady_clock::now() - last_sync_ >=
+                               std::chrono::milliseconds(options_.fsync_interval_ms));
+    if (sync_now && unsynced_) {
+      if (IoStatus s = sync_segment(); !s) {
+        out.status = s;
+        return out;
+      }
+    }
+    written_size_ = segment_->size();
+    total_bytes_ += work.size();
+    since_compaction_ += work.size();
+    out.written = true;
   }
   if (roll_wanted || segment_->size() >= options_.segment_bytes) {
-    roll->total_bytes_before = total_bytes_.load();
-    roll->since_compaction_before = since_compaction_.load();
-    if (IoStatus s = roll_segment(); !s) return s;
-    roll->segment_number = segment_number_;
+    Roll roll;
+    roll.total_bytes_before = total_bytes_.load();
+    roll.since_compaction_before = since_compaction_.load();
+    roll_pending_ = true;
+    if (IoStatus s = roll_segment(); !s) {
+      out.status = s;
+      return out;
+    }
+    roll_pending_ = false;
+    roll.segment_number = segment_number_;
+    out.roll = roll;
   }
-  return IoStatus::ok();
+  return out;
 }
 
 IoStatus JournalImpl::sync_segment() {
@@ -198,10 +293,11 @@ IoStatus JournalImpl::sync_segment() {
 }
 
 // Only the newest segment may end in a torn record: the old one is synced
-// before the new one exists, and the new one is linked in the directory
-// before any record goes to it.
+// before the new one exists, the new one is linked in the directory before
+// any record goes to it, and after a failed roll nothing goes to either
+// until a roll succeeds.
 IoStatus JournalImpl::roll_segment() {
-  if (unsynced_) {
+  if (segment_ && unsynced_) {
     if (IoStatus s = sync_segment(); !s) return s;
   }
   const std::uint64_t number = segment_number_ + 1;
@@ -213,6 +309,8 @@ IoStatus JournalImpl::roll_segment() {
   if (IoStatus s = files_.sync_dir(options_.dir); !s) return s;
   segment_ = std::move(next);
   segment_number_ = number;
+  written_size_ = segment_->size();
+  unsynced_ = false;
   total_bytes_ += kFileMagic.size();
   return IoStatus::ok();
 }
@@ -227,12 +325,12 @@ bool JournalImpl::compact(const std::function<void(const Emit& emit)>& snapshot,
     std::unique_lock lock(mu_);
     const std::uint64_t ticket = ++rolls_requested_;
     if (std::exchange(writer_idle_, false)) writer_cv_.notify_one();
-    durable_cv_.wait(lock, [&] { return rolls_done_ >= ticket || !failure_.empty(); });
-    if (!failure_.empty()) {
-      *error = failure_;
+    durable_cv_.wait(lock, [&] { return rolls_done_ >= ticket; });
+    roll = last_roll_;
+    if (roll.segment_number == 0) {  // stalled, or the roll itself failed
+      *error = failure_.empty() ? "journal: the log cannot be written" : failure_;
       return false;
     }
-    roll = last_roll_;
   }
   // Every record before segment roll.segment_number is now covered by what
   // snapshot() will read; later records replay on top of the snapshot.

@@ -60,7 +60,15 @@ bool intact_frame_after(std::string_view image, std::size_t bad) {
 ScanResult scan_file(std::string_view image, bool tail_may_tear,
                      const std::function<void(std::string_view record)>& on_record) {
   ScanResult result;
-  if (image.empty()) return result;  // created, never written: an empty file
+  if (image.empty()) {
+    // Only the newest segment can be caught between its creation and its
+    // header's sync. Anywhere else 0 bytes are a file emptied after the fact
+    // (a truncation, a copy gone wrong): the records it held are lost.
+    if (tail_may_tear) return result;
+    result.end = ScanResult::End::kDamaged;
+    result.reason = "empty file: 0 bytes where at least the file header should be";
+    return result;
+  }
   const std::string_view head = image.substr(0, kFileMagic.size());
   if (head != kFileMagic) {
     const bool torn_header = head.size() < kFileMagic.size() && kFileMagic.starts_with(head);

@@ -24,7 +24,8 @@ struct ScanResult {
 
 // Calls on_record for every intact record in order, up to the first bad
 // frame. A file that may hold a torn tail (the newest segment) reports a bad
-// final stretch as kTorn; any other file reports every bad frame as kDamaged.
+// final stretch as kTorn and may be empty (0 bytes); any other file reports
+// every bad frame as kDamaged, and 0 bytes too.
 ScanResult scan_file(std::string_view image, bool tail_may_tear,
                      const std::function<void(std::string_view record)>& on_record);
 

@@ -26,7 +26,25 @@ class MemoryFileSystem::File final : public WritableFile {
     std::lock_guard lock(fs_.mu_);
     if (generation_ != fs_.generation_) return IoStatus::error("write " + path_ + ": stale handle");
     if (IoStatus s = fs_.begin_change("write " + path_); !s) return s;
+    if (fs_.capacity_) {
+      const std::uint64_t used = fs_.used_locked();
+      const std::uint64_t room = *fs_.capacity_ > used ? *fs_.capacity_ - used : 0;
+      if (data.size() > room) {
+        inode_->data.append(data.substr(0, static_cast<std::size_t>(room)));
+        return IoStatus::error("write " + path_ + ": No space left on device");
+      }
+    }
     inode_->data.append(data);
+    return IoStatus::ok();
+  }
+
+  IoStatus truncate(std::uint64_t size) override {
+    std::lock_guard lock(fs_.mu_);
+    if (generation_ != fs_.generation_)
+      return IoStatus::error("truncate " + path_ + ": stale handle");
+    if (IoStatus s = fs_.begin_change("truncate " + path_); !s) return s;
+    inode_->data.resize(static_cast<std::size_t>(size));
+    inode_->synced = std::min<std::size_t>(inode_->synced, inode_->data.size());
     return IoStatus::ok();
   }
 
@@ -62,6 +80,12 @@ IoStatus MemoryFileSystem::begin_change(const std::string& what) {
   if (changes_left_ > 0) --changes_left_;
   ++changes_;
   return IoStatus::ok();
+}
+
+std::uint64_t MemoryFileSystem::used_locked() const {
+  std::uint64_t used = 0;
+  for (const auto& [path, inode] : entries_) used += inode->data.size();
+  return used;
 }
 
 IoStatus MemoryFileSystem::create_dir(const Path& dir) {
@@ -175,6 +199,11 @@ void MemoryFileSystem::crash(CrashKeeps keeps) {
 void MemoryFileSystem::set_sync_hook(std::function<void()> hook) {
   std::lock_guard lock(mu_);
   sync_hook_ = hook ? std::make_shared<const std::function<void()>>(std::move(hook)) : nullptr;
+}
+
+void MemoryFileSystem::set_capacity(std::optional<std::uint64_t> bytes) {
+  std::lock_guard lock(mu_);
+  capacity_ = bytes;
 }
 
 std::uint64_t MemoryFileSystem::sync_count() const {

@@ -43,6 +43,13 @@ class PosixWritableFile final : public WritableFile {
     return IoStatus::ok();
   }
 
+  IoStatus truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0)
+      return errno_status("truncate", path_, errno);
+    size_ = size;
+    return IoStatus::ok();
+  }
+
   std::uint64_t size() const override { return size_; }
 
  private:

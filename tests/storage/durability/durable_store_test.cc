@@ -6,12 +6,15 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/durability/change_codec.h"
 #include "storage/journal/journal_files.h"
+#include "storage/journal/journal_format.h"
 
 namespace shoal::storage::durability {
 namespace {
@@ -26,6 +29,7 @@ struct Node {
     DurableOptions o;
     o.journal.dir = "/data";
     o.journal.files = &disk;
+    o.journal.retry_interval_ms = 1;
     std::string error;
     store = DurableStore::open(o, queues, streams, &clock, &report, &error);
     REQUIRE_MESSAGE(store, error);
@@ -100,6 +104,64 @@ TEST_CASE("acknowledged changes survive a crash that drops unsynced bytes, befor
   REQUIRE(q);
   CHECK(q->counts().visible == 16);  // 21 sent, 5 received (in flight), 1 of those deleted
   CHECK(q->counts().in_flight == 4);
+}
+
+TEST_CASE("a change made while the disk filled is kept: after the stall and a crash, engines equal the log") {
+  ManualClock clock;
+  journal::MemoryFileSystem disk;
+  std::vector<std::string> before;
+  {
+    Node node(clock, disk);
+    std::shared_ptr<Queue> q;
+    node.acked([&] { q = node.queues.create(kQueue, {}, {}).queue; });
+    node.acked([&] { (void)q->send(msg("acked")); });
+    std::uint64_t used = 0;
+    for (const auto& name : disk.names("/data")) used += disk.contents("/data/" + name).size();
+    disk.set_capacity(used);
+    // Applied in memory before its record could be written: not acknowledged...
+    (void)q->send(msg("raced the full disk"));
+    CHECK_FALSE(node.store->wait_durable(DurableStore::take_thread_lsn()));
+    CHECK_FALSE(node.store->writable());
+    CHECK(node.store->failure().find("No space left on device") != std::string::npos);
+    CHECK(q->counts().visible == 2);  // ...but the engine has it, so the log must get it too
+    disk.set_capacity(std::nullopt);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!node.store->writable() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    REQUIRE(node.store->writable());
+    node.acked([&] { (void)q->send(msg("after")); });
+    before = node.state();
+    disk.crash();
+  }
+  Node restarted(clock, disk);
+  CHECK(restarted.state() == before);
+  CHECK(restarted.queues.find(kQueue)->counts().visible == 3);
+}
+
+TEST_CASE("records the engines do not understand refuse the start and leave the directory as it was") {
+  ManualClock clock;
+  journal::MemoryFileSystem disk;
+  {
+    Node node(clock, disk);
+    node.acked([&] { (void)node.queues.create(kQueue, {}, {}); });
+  }
+  // A record from a newer shoal, then a torn tail a crash left behind.
+  std::string segment = disk.contents("/data/segment-00000000000000000001.log");
+  journal::append_frame(&segment, std::string("\xFF\xFF unknown change", 17));
+  segment += "torn";
+  disk.set_contents("/data/segment-00000000000000000001.log", segment);
+  const auto names = disk.names("/data");
+  ReplayClock replay_clock(clock);
+  QueueRegistry queues(replay_clock);
+  StreamRegistry streams(replay_clock, Node::options());
+  DurableOptions o;
+  o.journal.dir = "/data";
+  o.journal.files = &disk;
+  std::string error;
+  OpenReport report;
+  CHECK_FALSE(DurableStore::open(o, queues, streams, &replay_clock, &report, &error));
+  CHECK(error.find("could not be decoded") != std::string::npos);
+  CHECK(disk.names("/data") == names);
+  CHECK(disk.contents("/data/segment-00000000000000000001.log") == segment);  // the torn tail is still there
 }
 
 }  // namespace shoal::storage::durability

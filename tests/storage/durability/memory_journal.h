@@ -25,8 +25,8 @@ class MemoryJournal final : public journal::Journal {
     disk_.records.emplace_back(record);
     return disk_.records.size();
   }
-  void on_durable(journal::Lsn, std::function<void()> done) override { done(); }
-  void wait_durable(journal::Lsn) override {}
+  void on_durable(journal::Lsn, std::function<void(bool)> done) override { done(true); }
+  bool wait_durable(journal::Lsn) override { return true; }
   bool compact(const std::function<void(const Emit& emit)>& snapshot, std::string*) override {
     const auto before = disk_.records.size();
     std::vector<std::string> out;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "tests/storage/journal/journal_test_util.h"
@@ -112,7 +113,8 @@ TEST_CASE(
   std::mutex mu;
   std::vector<Lsn> fired;
   auto record = [&](Lsn lsn) {
-    return [&, lsn] {
+    return [&, lsn](bool durable) {
+      CHECK(durable);
       std::lock_guard lock(mu);
       fired.push_back(lsn);
     };
@@ -145,7 +147,7 @@ TEST_CASE("on_durable for a position already durable runs at once on the caller"
   const Lsn lsn = o.journal->append("r");
   o.journal->wait_durable(lsn);
   std::thread::id ran_on;
-  o.journal->on_durable(lsn, [&] { ran_on = std::this_thread::get_id(); });
+  o.journal->on_durable(lsn, [&](bool) { ran_on = std::this_thread::get_id(); });
   CHECK(ran_on == std::this_thread::get_id());
 }
 
@@ -159,7 +161,7 @@ TEST_CASE("kInterval: acknowledged once written; a crash before the interval's f
   const Lsn lsn = o.journal->append("unsynced");
   o.journal->wait_durable(lsn);
   bool called = false;
-  o.journal->on_durable(lsn, [&] { called = true; });
+  o.journal->on_durable(lsn, [&](bool) { called = true; });
   CHECK(called);
   CHECK(fs.sync_count() == syncs_before);
   CHECK(fs.contents(segment_path(1)).find("unsynced") != std::string::npos);  // in the file
@@ -208,34 +210,34 @@ TEST_CASE("kNever: no fsync while running, but a clean stop syncs everything") {
   CHECK(open_journal(crash_options).replayed.empty());
 }
 
-TEST_CASE(
-    "a write failure stops the log: reported once, waiters released, nothing more acknowledged") {
+TEST_CASE("a write failure stalls the log: reported once, waiters told no, nothing acknowledged") {
   MemoryFileSystem fs;
   Options options = memory_options(fs);
-  std::atomic<int> failures{0};
+  std::atomic<int> stalls{0};
   std::string reported;
-  options.on_failure = [&](const std::string& what) {
-    ++failures;
+  options.on_stall = [&](const std::string& what) {
+    ++stalls;
     reported = what;
   };
   Opened o = open_journal(options);
   REQUIRE(o.journal);
-  o.journal->wait_durable(o.journal->append("kept"));
+  CHECK(o.journal->wait_durable(o.journal->append("kept")));
+  CHECK(o.journal->writable());
   CHECK(o.journal->failure().empty());
   fs.power_off();
   const Lsn lost = o.journal->append("lost");
-  bool called = false;
-  o.journal->on_durable(lost, [&] { called = true; });
-  o.journal->wait_durable(lost);  // returns although the record is not durable
-  CHECK_FALSE(o.journal->failure().empty());
+  CHECK_FALSE(o.journal->wait_durable(lost));  // returns although the record is not durable
+  CHECK_FALSE(o.journal->writable());
   CHECK(o.journal->failure().find("power is off") != std::string::npos);
+  std::optional<bool> told;
+  o.journal->on_durable(lost, [&](bool durable) { told = durable; });
+  CHECK(told == false);  // at once, on the caller
   o.journal->append("after");
   std::string error;
   CHECK_FALSE(o.journal->compact([](const Journal::Emit&) {}, &error));
   CHECK(error == o.journal->failure());
-  o.journal.reset();
-  CHECK_FALSE(called);
-  CHECK(failures.load() == 1);
+  o.journal.reset();  // tries once more, in vain
+  CHECK(stalls.load() == 1);
   CHECK(reported == error);
   fs.crash();
   CHECK(open_journal(options).replayed == std::vector<std::string>{"kept"});

@@ -45,13 +45,21 @@ TEST_CASE("an intact file replays every record in order, empty records included"
   CHECK(result.intact_bytes == image.bytes.size());
 }
 
-TEST_CASE("an empty file is clean and holds nothing; a bare header too") {
+TEST_CASE("an empty newest segment is clean and holds nothing; a bare header too") {
   ScanResult result;
-  CHECK(read_all("", false, &result).empty());
+  CHECK(read_all("", true, &result).empty());
   CHECK(result.end == ScanResult::End::kClean);
   CHECK(read_all(kFileMagic, false, &result).empty());
   CHECK(result.end == ScanResult::End::kClean);
   CHECK(result.intact_bytes == kFileMagic.size());
+}
+
+TEST_CASE("0 bytes anywhere but the newest segment is damage at offset 0: records were lost") {
+  ScanResult result;
+  CHECK(read_all("", false, &result).empty());
+  CHECK(result.end == ScanResult::End::kDamaged);
+  CHECK(result.intact_bytes == 0);
+  CHECK(result.reason.find("empty file") != std::string::npos);
 }
 
 TEST_CASE("a cut at every offset inside the last record is a torn tail ending at that record") {

@@ -1,6 +1,9 @@
 // Journal::open on an in-memory disk: replay, torn tails, damage, segments.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <map>
+
 #include "storage/journal/journal_format.h"
 #include "tests/storage/journal/journal_test_util.h"
 
@@ -137,9 +140,9 @@ TEST_CASE(
   Opened o = open_journal(options);
   REQUIRE(o.journal);
   CHECK(o.replayed.empty());
-  CHECK(contains(o.recovery.notes,
+  CHECK(contains(o.recovery.dropped,
                  "dropped damaged log in /data/segment-00000000000000000001.log from offset 8"));
-  CHECK(contains(o.recovery.notes, "dropped /data/segment-00000000000000000002.log"));
+  CHECK(contains(o.recovery.dropped, "dropped /data/segment-00000000000000000002.log"));
   CHECK(fs.contents(segment_path(1) + ".dropped") == image.substr(kFileMagic.size()));
   CHECK(fs.exists(segment_path(2) + ".dropped"));
   o.journal->wait_durable(o.journal->append("fresh"));
@@ -205,6 +208,213 @@ TEST_CASE("a file that is not a journal segment is damage at offset 0") {
   CHECK_FALSE(o.journal);
   CHECK(o.error.find("segment-00000000000000000001.log at offset 0 (not a journal file") !=
         std::string::npos);
+}
+
+namespace {
+
+// Every file and its bytes: what a refused start must leave exactly as it was.
+std::map<std::string, std::string> disk_image(const MemoryFileSystem& fs) {
+  std::map<std::string, std::string> out;
+  for (const auto& name : fs.names("/data")) out[name] = fs.contents("/data/" + name);
+  return out;
+}
+
+std::string snapshot_path(std::uint64_t n) {
+  char name[64];
+  std::snprintf(name, sizeof name, "/data/snapshot-%020llu.log",
+                static_cast<unsigned long long>(n));
+  return name;
+}
+
+// Issue 13's steps: three records, kill -9, restart (a new segment), three
+// more, stop. Leaves segment 1 (older) and segment 2 (newest).
+void two_runs(MemoryFileSystem& fs, const Options& options) {
+  {
+    Opened o = open_journal(options);
+    REQUIRE(o.journal);
+    for (const auto& r : numbered(3, "first-")) o.journal->wait_durable(o.journal->append(r));
+    fs.power_off();  // kill -9: no clean stop
+  }
+  fs.crash();
+  Opened o = open_journal(options);
+  REQUIRE(o.journal);
+  for (const auto& r : numbered(3, "second-")) o.journal->wait_durable(o.journal->append(r));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "an older segment emptied to 0 bytes is damage: refused, naming the file, nothing touched") {
+  MemoryFileSystem fs;
+  const Options options = memory_options(fs);
+  two_runs(fs, options);
+  REQUIRE(fs.exists(segment_path(2)));
+  fs.set_contents(segment_path(1), "");
+  const auto before = disk_image(fs);
+
+  Opened o = open_journal(options);
+  CHECK_FALSE(o.journal);
+  CHECK(o.replayed.size() <= 3);
+  CHECK(o.error.find(segment_path(1) + " at offset 0 (empty file") != std::string::npos);
+  CHECK(disk_image(fs) == before);
+}
+
+TEST_CASE("drop_damaged past an emptied older segment starts, and says what it dropped") {
+  MemoryFileSystem fs;
+  Options options = memory_options(fs);
+  two_runs(fs, options);
+  fs.set_contents(segment_path(1), "");
+  options.drop_damaged = true;
+  Opened o = open_journal(options);
+  REQUIRE(o.journal);
+  CHECK(o.replayed.empty());  // segment 2's records need segment 1's: they go too
+  CHECK(
+      contains(o.recovery.dropped, "dropped damaged log in " + segment_path(1) + " from offset 0"));
+  CHECK(contains(o.recovery.dropped, "dropped " + segment_path(2) + " (renamed *.dropped)"));
+  CHECK(fs.exists(segment_path(2) + ".dropped"));
+}
+
+TEST_CASE("a newest segment of 0 bytes (a crash while creating it) is no damage") {
+  MemoryFileSystem fs;
+  const Options options = memory_options(fs);
+  two_runs(fs, options);
+  fs.set_contents(segment_path(3), "");
+  Opened o = open_journal(options);
+  REQUIRE_MESSAGE(o.journal, o.error);
+  CHECK(o.replayed.size() == 6);
+  CHECK(o.recovery.dropped.empty());
+}
+
+TEST_CASE("recover() changes nothing on disk; start() cuts the torn tail and starts a segment") {
+  MemoryFileSystem fs;
+  const Options options = memory_options(fs);
+  write_all(fs, numbered(3), options);
+  std::string image = fs.contents(segment_path(1));
+  image.pop_back();  // a torn last record
+  fs.set_contents(segment_path(1), image);
+  const auto before = disk_image(fs);
+  std::vector<std::string> replayed;
+  Recovery recovery;
+  std::string error;
+  auto recovered = Journal::recover(
+      options, [&](std::string_view r) { replayed.emplace_back(r); }, &recovery, &error);
+  REQUIRE_MESSAGE(recovered, error);
+  CHECK(replayed == numbered(2));
+  CHECK(contains(recovery.notes, "torn final record"));
+  CHECK(disk_image(fs) == before);
+  recovered.reset();  // an abandoned start (say, records the engines did not understand)
+  CHECK(disk_image(fs) == before);
+
+  recovered = Journal::recover(options, nullptr, &recovery, &error);
+  REQUIRE(recovered);
+  auto journal = recovered->start(&error);
+  REQUIRE_MESSAGE(journal, error);
+  CHECK(fs.contents(segment_path(1)).size() ==
+        image.size() - (kFrameHeaderBytes + numbered(3)[2].size() - 1));
+  CHECK(fs.exists(segment_path(2)));
+}
+
+TEST_CASE(
+    "a damaged snapshot beside the log it replaced: refused untouched; drop_damaged loses "
+    "nothing") {
+  // Issue 13: a queue, kill -9, restart, stop; then a damaged snapshot-<next>.
+  MemoryFileSystem fs;
+  Options options = memory_options(fs);
+  two_runs(fs, options);
+  const auto names = fs.names("/data");
+  REQUIRE(names == std::vector<std::string>{"segment-00000000000000000001.log",
+                                            "segment-00000000000000000002.log"});
+  std::string bad(kFileMagic);
+  append_frame(&bad, "a snapshot record");
+  bad[bad.size() - 2] ^= 0x20;
+  fs.set_contents(snapshot_path(3), bad);
+  const auto before = disk_image(fs);
+
+  Opened refused = open_journal(options);
+  CHECK_FALSE(refused.journal);
+  CHECK(refused.error.find("damaged record in " + snapshot_path(3) +
+                           " at offset 8 (checksum mismatch)") != std::string::npos);
+  CHECK(refused.error.find("--drop-damaged-log") != std::string::npos);
+  CHECK(disk_image(fs) == before);  // the segments are all still there
+
+  options.drop_damaged = true;
+  Opened o = open_journal(options);
+  REQUIRE_MESSAGE(o.journal, o.error);
+  std::vector<std::string> all = numbered(3, "first-");
+  for (const auto& r : numbered(3, "second-")) all.push_back(r);
+  CHECK(o.replayed == all);
+  CHECK(contains(o.recovery.dropped, snapshot_path(3) + ".dropped"));
+  CHECK(contains(o.recovery.dropped, "nothing lost"));
+  CHECK(fs.exists(snapshot_path(3) + ".dropped"));
+  CHECK_FALSE(fs.exists(snapshot_path(3)));
+  CHECK(fs.exists(segment_path(1)));
+  o.journal->wait_durable(o.journal->append("after"));
+  o.journal.reset();
+
+  options.drop_damaged = false;  // whole again
+  Opened again = open_journal(options);
+  REQUIRE_MESSAGE(again.journal, again.error);
+  all.push_back("after");
+  CHECK(again.replayed == all);
+}
+
+TEST_CASE("files a snapshot made obsolete are removed by start(), never by a refused start") {
+  MemoryFileSystem fs;
+  Options options = memory_options(fs);
+  KvModel model;
+  {
+    Opened o = open_journal(options);
+    REQUIRE(o.journal);
+    for (int i = 0; i < 10; ++i)
+      o.journal->wait_durable(model.change(*o.journal, "set k" + std::to_string(i) + " v"));
+  }
+  const std::string old_segment = fs.contents(segment_path(1));
+  {
+    Opened o = open_journal(options);
+    REQUIRE(o.journal);
+    std::string error;
+    REQUIRE(o.journal->compact([&](const Journal::Emit& e) { model.snapshot(e); }, &error));
+  }
+  REQUIRE_FALSE(fs.exists(segment_path(1)));
+  // A crash between the snapshot's commit and the removals left segment 1.
+  fs.set_contents(segment_path(1), old_segment);
+  fs.set_contents(segment_path(4), "not a journal file");  // and later damage refuses the start
+  const auto before = disk_image(fs);
+  Opened refused = open_journal(options);
+  CHECK_FALSE(refused.journal);
+  CHECK(disk_image(fs) == before);
+
+  REQUIRE(fs.remove(segment_path(4)));
+  Opened o = open_journal(options);
+  REQUIRE_MESSAGE(o.journal, o.error);
+  CHECK(replay_state(o.replayed) == model.state());
+  CHECK_FALSE(fs.exists(segment_path(1)));
+}
+
+TEST_CASE(
+    "a snapshot in force without the segment it starts is damage: the records there are gone") {
+  MemoryFileSystem fs;
+  Options options = memory_options(fs);
+  KvModel model;
+  {
+    Opened o = open_journal(options);
+    REQUIRE(o.journal);
+    model.change(*o.journal, "set a 1");
+    std::string error;
+    REQUIRE(o.journal->compact([&](const Journal::Emit& e) { model.snapshot(e); }, &error));
+    o.journal->wait_durable(model.change(*o.journal, "set b 2"));  // in segment 2
+  }
+  REQUIRE(fs.exists(snapshot_path(2)));
+  REQUIRE(fs.remove(segment_path(2)));
+  Opened o = open_journal(options);
+  CHECK_FALSE(o.journal);
+  CHECK(o.error.find(segment_path(2) + " is missing") != std::string::npos);
+
+  options.drop_damaged = true;
+  Opened dropped = open_journal(options);
+  REQUIRE(dropped.journal);
+  CHECK(replay_state(dropped.replayed) == std::map<std::string, std::string>{{"a", "1"}});
+  CHECK(contains(dropped.recovery.dropped, "is missing"));
 }
 
 }  // namespace shoal::storage::journal

@@ -66,6 +66,7 @@ class CountingFileSystem final : public FileSystem {
       ++syncs_;
       return inner_->sync();
     }
+    IoStatus truncate(std::uint64_t size) override { return inner_->truncate(size); }
     std::uint64_t size() const override { return inner_->size(); }
 
    private:
