@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "api/control/log.h"
+#include "server/memory_release.h"
 #include "server/session_registry.h"
 
 namespace shoal::server {
@@ -158,6 +159,7 @@ void HttpSession::handle_request() {
   version_ = parser_->version();
   keep_alive_ = parser_->keep_alive();
   api::Outcome outcome;
+  const std::size_t body_bytes = parser_->body_bytes();
   try {
     outcome = config_.dispatcher.handle(parser_->release());
   } catch (const std::exception& e) {
@@ -167,6 +169,7 @@ void HttpSession::handle_request() {
     log_internal_error("handling a request", "unknown exception");
     outcome = {};
   }
+  release_after_request(body_bytes, buffer_);
   if (outcome.drop_connection) return do_close(CloseMode::kClose);
   if (outcome.delay.count() > 0 && !stopping_) {
     phase_ = Phase::kDelayed;

@@ -22,6 +22,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   unsigned version() const { return version_; }
   // The request carried "Expect: 100-continue" (its first Expect field).
   bool expects_continue() const { return expects_continue_; }
+  // Bytes of body read so far.
+  std::size_t body_bytes() const { return request_.body.size(); }
   // The whole request, once is_done(); leaves the parser spent.
   api::ApiRequest release() { return std::move(request_); }
 
