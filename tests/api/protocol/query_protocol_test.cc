@@ -82,6 +82,16 @@ TEST_CASE("a non-numeric integer is AWS's InvalidParameterValue") {
   CHECK(decode_error("ReceiveMessage", "QueueUrl=u&WaitTimeSeconds=").legacy_code() == "InvalidParameterValue");
 }
 
+TEST_CASE("an Integer member takes 32 bits: a bigger value is not an integer of its type") {
+  auto e = decode_error("ReceiveMessage", "QueueUrl=u&MaxNumberOfMessages=4294967297");
+  CHECK(e.legacy_code() == "InvalidParameterValue");
+  CHECK(e.message == "Value 4294967297 for parameter MaxNumberOfMessages is invalid. Reason: Must be an integer.");
+  CHECK(decode_error("ReceiveMessage", "QueueUrl=u&VisibilityTimeout=-2147483649").legacy_code() ==
+        "InvalidParameterValue");
+  CHECK(decode("ReceiveMessage", "QueueUrl=u&VisibilityTimeout=-2147483648")["VisibilityTimeout"] == -2147483648LL);
+  CHECK(decode("ReceiveMessage", "QueueUrl=u&WaitTimeSeconds=2147483647")["WaitTimeSeconds"] == 2147483647);
+}
+
 TEST_CASE("a form of more parameters than any request needs is refused, not built") {
   std::string form = "Action=SendMessageBatch&QueueUrl=u";
   for (std::size_t i = 1; i <= kMaxFormParams; ++i) form += "&SendMessageBatchRequestEntry." + std::to_string(i) + ".Id=a";
