@@ -137,6 +137,11 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 void HttpSession::on_read_error(beast::error_code ec) {
   const bool got_header = parser_ && parser_->is_header_done();
   if (got_header) version_ = parser_->version();
+  if (parser_ && parser_->rejection()) {
+    version_ = parser_->version();
+    const auto& r = *parser_->rejection();
+    return send_error(r.status, r.code, r.message);
+  }
   if (ec == http::error::body_limit) {
     return send_error(413, "RequestEntityTooLarge",
                       "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
