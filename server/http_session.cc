@@ -174,7 +174,8 @@ void HttpSession::handle_request() {
     log_internal_error("handling a request", "unknown exception");
     outcome = {};
   }
-  release_after_request(body_bytes, buffer_);
+  release_after_request(body_bytes);
+  shrink_read_buffer(buffer_);
   if (outcome.drop_connection) return do_close(CloseMode::kClose);
   if (outcome.delay.count() > 0 && !stopping_) {
     phase_ = Phase::kDelayed;

@@ -56,12 +56,15 @@ Trimmer& trimmer() {
 
 }  // namespace
 
-void release_after_request(std::size_t body_bytes, boost::beast::flat_buffer& buffer) {
+void release_after_request(std::size_t body_bytes) {
   // Made at the first request, so the mmap threshold holds from then on.
   Trimmer& t = trimmer();
+  if (body_bytes >= kLargeRequestBytes) t.request();
+}
+
+void shrink_read_buffer(boost::beast::flat_buffer& buffer) {
   // Smaller buffers are kept: reusing them saves an allocation per request.
   if (buffer.capacity() > kLargeRequestBytes) buffer.shrink_to_fit();
-  if (body_bytes >= kLargeRequestBytes) t.request();
 }
 
 }  // namespace shoal::server

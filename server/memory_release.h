@@ -17,10 +17,12 @@ namespace shoal::server {
 
 inline constexpr std::size_t kLargeRequestBytes = std::size_t{1} << 20;
 
-// Call once a request of `body_bytes` has been handled. `buffer` is the
-// connection's read buffer: grown to hold that body, it is shrunk back to
-// what it still holds (a pipelined next request), so an idle keep-alive
-// connection does not pin megabytes.
-void release_after_request(std::size_t body_bytes, boost::beast::flat_buffer& buffer);
+// Call once a request of `body_bytes` has been handled (HTTP/1.1 or /2).
+void release_after_request(std::size_t body_bytes);
+
+// An HTTP/1.1 connection's read buffer, grown past kLargeRequestBytes to hold
+// a body, is shrunk back to what it still holds (a pipelined next request),
+// so an idle keep-alive connection does not pin megabytes.
+void shrink_read_buffer(boost::beast::flat_buffer& buffer);
 
 }  // namespace shoal::server
