@@ -213,7 +213,8 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
         codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."}, ctx.request_id),
         std::move(trace));
   }
-  auto parsed = codec.parse_request(request, action, ctx);
+  const auto* operation = service.model().operation(action);
+  auto parsed = codec.parse_request(request, action, operation != nullptr ? operation->input : nullptr, ctx);
   if (auto* error = std::get_if<AwsError>(&parsed)) return early(codec.error(*error, ctx.request_id), std::move(trace));
   auto& input = std::get<nlohmann::json>(parsed);
   // The queue or stream name costs a copy: only when a rule or a log line can use it.
@@ -252,7 +253,6 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
   if (durability.store != nullptr) DurableStore::take_thread_lsn();
   auto result = service.call(action, input, codec.format(), ctx);
   const auto lsn = durability.store != nullptr ? DurableStore::take_thread_lsn() : 0;
-  const auto* operation = service.model().operation(action);
   const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
   if (result.pending) {
     out.pending = std::make_unique<RenderedPending>(std::move(result.pending), codec, action, shape, ctx.request_id,

@@ -37,6 +37,9 @@ command -v npm >/dev/null 2>&1 || extra+=(npm)
 command -v go >/dev/null 2>&1 || extra+=(golang-go)
 dpkg-query -W -f='${Status}' golang-github-aws-aws-sdk-go-dev 2>/dev/null | grep -q "install ok installed" ||
   extra+=(golang-github-aws-aws-sdk-go-dev)
+# The fuzz targets (tests/fuzz/run.sh) build with clang and its libFuzzer runtime.
+command -v clang++-14 >/dev/null 2>&1 || extra+=(clang-14)
+dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" || extra+=(libclang-rt-14-dev)
 if ((${#extra[@]})); then
   echo "install-deps: installing ${extra[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

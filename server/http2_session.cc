@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "api/control/log.h"
+#include "server/memory_release.h"
 #include "server/session_registry.h"
 
 namespace shoal::server {
@@ -524,6 +525,7 @@ void Http2Session::handle_request(Stream& stream) {
   }
   stream.head_method = stream.request.method == "HEAD";
   api::Outcome outcome;
+  const std::size_t body_bytes = stream.request.body.size();
   try {
     outcome = config_.dispatcher.handle(std::move(stream.request));
   } catch (const std::exception& e) {
@@ -534,6 +536,7 @@ void Http2Session::handle_request(Stream& stream) {
     outcome = {};
   }
   stream.request = {};
+  release_after_request(body_bytes);
   if (outcome.drop_connection) return reset_stream(stream, NGHTTP2_INTERNAL_ERROR);
   if (outcome.delay.count() > 0 && !stopping_) {
     stream.phase = Stream::Phase::kDelayed;

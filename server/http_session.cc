@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "api/control/log.h"
+#include "server/memory_release.h"
 #include "server/session_registry.h"
 
 namespace shoal::server {
@@ -140,6 +141,11 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 void HttpSession::on_read_error(beast::error_code ec) {
   const bool got_header = parser_ && parser_->is_header_done();
   if (got_header) version_ = parser_->version();
+  if (parser_ && parser_->rejection()) {
+    version_ = parser_->version();
+    const auto& r = *parser_->rejection();
+    return send_error(r.status, r.code, r.message);
+  }
   if (ec == http::error::body_limit) {
     return send_error(413, "RequestEntityTooLarge",
                       "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
@@ -162,6 +168,7 @@ void HttpSession::handle_request() {
   version_ = parser_->version();
   keep_alive_ = parser_->keep_alive();
   api::Outcome outcome;
+  const std::size_t body_bytes = parser_->body_bytes();
   try {
     outcome = config_.dispatcher.handle(parser_->release());
   } catch (const std::exception& e) {
@@ -171,6 +178,8 @@ void HttpSession::handle_request() {
     log_internal_error("handling a request", "unknown exception");
     outcome = {};
   }
+  release_after_request(body_bytes);
+  shrink_read_buffer(buffer_);
   if (outcome.drop_connection) return do_close(CloseMode::kClose);
   if (outcome.delay.count() > 0 && !stopping_) {
     phase_ = Phase::kDelayed;

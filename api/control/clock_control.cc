@@ -10,6 +10,7 @@
 // once, so a waiting ReceiveMessage gets a message whose visibility just ran
 // out.
 #include <charconv>
+#include <cmath>
 #include <ctime>
 
 #include "api/control/control_call.h"
@@ -74,7 +75,8 @@ ApiResponse clock(const ControlCall& call) {
     } else {
       return control_error(400, "MissingParameter", "advance needs seconds=N or milliseconds=N.", id);
     }
-    if (!ms || *ms < 0 || *ms > static_cast<double>(kMaxAdvanceMs)) {
+    // NaN passes every comparison below, so it is refused first.
+    if (!ms || !std::isfinite(*ms) || *ms < 0 || *ms > static_cast<double>(kMaxAdvanceMs)) {
       return control_error(400, "InvalidParameter",
                            "The clock moves forward only, by at most 365 days: "
                            "give a number of seconds "

@@ -2,8 +2,14 @@
 
 #include <array>
 
+#include "api/protocol/json_reader.h"
+
 namespace shoal::api::control {
 namespace {
+
+// Control calls carry a few parameters; a bigger body is a mistake or an
+// attack, refused before it is decoded.
+constexpr std::size_t kMaxControlBodyBytes = std::size_t{1} << 20;
 
 using Handler = ApiResponse (*)(const ControlCall&);
 
@@ -46,15 +52,26 @@ bool is_control_path(std::string_view path) {
 
 ApiResponse handle_control(const ApiRequest& request, const RequestContext& ctx, ControlEngines& engines) {
   auto query = parse_form(request.query);
-  if (!query) return control_error(400, "MalformedQueryString", "The query string has a bad %-escape.", ctx.request_id);
+  if (!query) {
+    return control_error(400, "MalformedQueryString",
+                         has_too_many_form_params(request.query) ? "The query string has too many parameters."
+                                                                 : "The query string has a bad %-escape.",
+                         ctx.request_id);
+  }
+  if (request.body.size() > kMaxControlBodyBytes) {
+    return control_error(413, "RequestEntityTooLarge",
+                         "Control requests take at most " + std::to_string(kMaxControlBodyBytes) + " bytes of body.",
+                         ctx.request_id);
+  }
   nlohmann::json body = nlohmann::json::object();
   const bool json_body = request.header("content-type").find("json") != std::string_view::npos ||
                          (!request.body.empty() && request.body.front() == '{');
   if (!request.body.empty() && json_body && !request.has_header("x-amz-target")) {
-    body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    auto parsed = read_json(request.body);
+    if (!parsed || !parsed->is_object()) {
       return control_error(400, "InvalidJson", "The request body is not a JSON object.", ctx.request_id);
     }
+    body = std::move(*parsed);
   }
   std::string_view path = request.path;
   if (under(path, kLocalStackSqsMessages)) {

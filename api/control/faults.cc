@@ -18,6 +18,49 @@ namespace shoal::api::control {
 namespace {
 
 constexpr std::int64_t kMaxLatencyMs = 60'000;
+// AWS's own codes are under 60 characters and messages a few hundred; the
+// bounds keep an injected answer within what clients expect of a header and
+// an error body.
+constexpr std::size_t kMaxErrorCodeLength = 256;
+constexpr std::size_t kMaxMessageLength = 1024;
+
+// An error code goes out in the x-amzn-ErrorType header and the query XML
+// <Code>: letters, digits and the punctuation AWS codes use.
+bool is_error_code(std::string_view code) {
+  for (char c : code) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-' || c == ':' || c == '#';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Printable text (any UTF-8 above U+001F, and tab): a message lands in JSON,
+// CBOR and XML bodies.
+bool is_message_text(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    const std::size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// Characters, counting each UTF-8 sequence once.
+std::size_t characters(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
 
 template <typename T>
 std::optional<T> parse_as(const std::string& text) {
@@ -55,7 +98,14 @@ std::variant<FaultRule, std::string> parse_rule(const ControlCall& call) {
   r.action = call.param("action").value_or("");
   r.resource = call.param("resource").value_or("");
   r.error = call.param("error").value_or("");
+  if (r.error.size() > kMaxErrorCodeLength || !is_error_code(r.error)) {
+    return "error must be an AWS error code: at most " + std::to_string(kMaxErrorCodeLength) +
+           " letters, digits and . _ - : #";
+  }
   r.message = call.param("message").value_or("");
+  if (!is_message_text(r.message) || characters(r.message) > kMaxMessageLength) {
+    return "message must be printable UTF-8 text of at most " + std::to_string(kMaxMessageLength) + " characters";
+  }
   if (auto s = call.param("status")) {
     auto v = parse_as<int>(*s);
     if (!v || *v < 400 || *v > 599) return std::string("status must be an HTTP error status, 400..599");

@@ -141,7 +141,8 @@ ApiResponse sdk_json(const ControlCall& call) {
     return codec.error(
         {"InvalidRequest", "InvalidRequest", 400, true, "This endpoint only accepts ReceiveMessage calls"}, id);
   }
-  auto parsed = codec.parse(call.request.body);
+  const auto* operation = model::ServiceModel::sqs().operation("ReceiveMessage");
+  auto parsed = codec.parse(call.request.body, operation != nullptr ? operation->input : nullptr);
   if (auto* error = std::get_if<AwsError>(&parsed)) return codec.error(*error, id);
   const auto& input = std::get<nlohmann::json>(parsed);
   ControlCall inner{

@@ -128,22 +128,61 @@ std::size_t base64_decoded_length(std::string_view s) {
 }
 
 // A JSON number as the integer a Coral Integer/Long member receives: floored
-// (TruncatingBigNumber) and clamped to the type's range.
-std::int64_t integral_value(const json& v, ShapeType kind) {
-  const std::int64_t lo = kind == ShapeType::kInteger ? std::numeric_limits<std::int32_t>::min()
-                                                      : std::numeric_limits<std::int64_t>::min();
-  const std::int64_t hi = kind == ShapeType::kInteger ? std::numeric_limits<std::int32_t>::max()
-                                                      : std::numeric_limits<std::int64_t>::max();
-  if (v.is_number_unsigned()) {
-    const auto u = v.get<std::uint64_t>();
-    return u > static_cast<std::uint64_t>(hi) ? hi : static_cast<std::int64_t>(u);
+// (TruncatingBigNumber), exactly as sent, so that a value past the member's
+// Java type is reported as sent rather than truncated or clamped.
+class Integral {
+ public:
+  explicit Integral(const json& v) {
+    if (v.is_number_unsigned()) {
+      const auto u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        above_int64_ = true;
+        text_ = std::to_string(u);
+      } else {
+        value_ = static_cast<std::int64_t>(u);
+      }
+    } else if (v.is_number_integer()) {
+      value_ = v.get<std::int64_t>();
+    } else {
+      const double d = std::floor(v.get<double>());
+      // 2^63: the first double past int64. NaN (CBOR can send it) fits nothing.
+      constexpr double kTwo63 = 9223372036854775808.0;
+      if (std::isnan(d) || d < -kTwo63) {
+        below_int64_ = true;
+      } else if (d >= kTwo63) {
+        above_int64_ = true;
+      } else {
+        value_ = static_cast<std::int64_t>(d);
+      }
+      if (below_int64_ || above_int64_) text_ = json(d).dump();
+      if (std::isnan(d)) text_ = "NaN";
+    }
+    if (text_.empty()) text_ = std::to_string(value_);
   }
-  if (v.is_number_integer()) return std::clamp(v.get<std::int64_t>(), lo, hi);
-  const double d = std::floor(v.get<double>());
-  if (std::isnan(d)) return 0;
-  if (d <= static_cast<double>(lo)) return lo;
-  if (d >= static_cast<double>(hi)) return hi;
-  return static_cast<std::int64_t>(d);
+
+  // -1, 0 or 1 as the value is below, at or above `bound`.
+  int compare(std::int64_t bound) const {
+    if (below_int64_) return -1;
+    if (above_int64_) return 1;
+    return value_ < bound ? -1 : value_ > bound ? 1 : 0;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::int64_t value_ = 0;
+  bool below_int64_ = false;
+  bool above_int64_ = false;
+  std::string text_;
+};
+
+// The range of the member's Java type.
+std::int64_t java_min(ShapeType kind) {
+  return kind == ShapeType::kInteger ? std::numeric_limits<std::int32_t>::min()
+                                     : std::numeric_limits<std::int64_t>::min();
+}
+std::int64_t java_max(ShapeType kind) {
+  return kind == ShapeType::kInteger ? std::numeric_limits<std::int32_t>::max()
+                                     : std::numeric_limits<std::int64_t>::max();
 }
 
 bool is_integral(ShapeType k) { return k == ShapeType::kInteger || k == ShapeType::kLong; }
@@ -321,7 +360,7 @@ std::string value_string(const Shape& shape, const json& v) {
     }
     case ShapeType::kInteger:
     case ShapeType::kLong:
-      return v.is_number() ? std::to_string(integral_value(v, shape.kind)) : v.dump();
+      return v.is_number() ? Integral(v).text() : v.dump();
     case ShapeType::kList: {
       std::string out = "[";
       for (std::size_t i = 0; i < v.size(); ++i) {
@@ -412,7 +451,16 @@ void for_each_violation(const Shape& shape, const json& v, const Shape* extra_en
     case ShapeType::kInteger:
     case ShapeType::kLong: {
       if (!v.is_number()) return;
-      visit_bounds(shape, integral_value(v, shape.kind), shape.min, shape.max, "value", visit);
+      // The model's bounds, else the Java type's: a value past either is
+      // refused as sent, never truncated to fit.
+      const Integral n(v);
+      const std::int64_t min = shape.min.value_or(java_min(shape.kind));
+      const std::int64_t max = shape.max.value_or(java_max(shape.kind));
+      if (n.compare(min) < 0) {
+        visit("Member must have value greater than or equal to " + std::to_string(min), false);
+      } else if (n.compare(max) > 0) {
+        visit("Member must have value less than or equal to " + std::to_string(max), false);
+      }
       return;
     }
     case ShapeType::kDouble:

@@ -113,141 +113,207 @@ class CborWriter {
 
 // A strict CBOR (RFC 8949) reader into nlohmann::json: byte strings become
 // binary, tags are skipped (nlohmann's own reader rejects tags 0-5, and AWS
-// clients send timestamps as tag 1), nesting is bounded.
+// clients send timestamps as tag 1), nesting is bounded. It follows a
+// DecodeGuide: what the guide skips is checked by the same code with nothing
+// kept, so a guide never changes which documents are well-formed.
 class CborReader {
  public:
   explicit CborReader(std::string_view in) : in_(in) {}
 
-  std::optional<nlohmann::json> read_document() {
-    auto v = read(0);
-    if (!v || pos_ != in_.size()) return std::nullopt;
-    return v;
+  bool read_document(nlohmann::json& out, const DecodeGuide& guide) {
+    return read(&out, guide, 0) && pos_ == in_.size();
   }
+
+  bool over_budget() const { return over_budget_; }
 
  private:
   static constexpr int kMaxDepth = 256;
 
-  std::optional<nlohmann::json> read(int depth) {
-    if (depth > kMaxDepth || pos_ >= in_.size()) return std::nullopt;
-    auto initial = static_cast<unsigned char>(in_[pos_++]);
-    unsigned major = initial >> 5;
-    unsigned info = initial & 0x1f;
-    if (major == 7) return read_simple(info);
-    if (info == 31) return read_indefinite(major, depth);
+  bool spend() {
+    if (built_ < kMaxDecodedValues) {
+      ++built_;
+      return true;
+    }
+    over_budget_ = true;
+    return false;
+  }
+
+  // Reads one data item into *out, or checks it without building when out is
+  // null (or the guide skips it).
+  bool read(nlohmann::json* out, const DecodeGuide& guide, int depth) {
+    if (depth > kMaxDepth || pos_ >= in_.size()) return false;
+    if (guide.skips()) out = nullptr;
+    const auto initial = static_cast<unsigned char>(in_[pos_]);
+    const unsigned major = initial >> 5;
+    // A tag stands for the value it tags, which counts instead of it.
+    if (out != nullptr && major != 6 && !spend()) return false;
+    ++pos_;
+    const unsigned info = initial & 0x1f;
+    if (major == 7) return read_simple(out, info);
+    if (info == 31) return read_indefinite(out, guide, major, depth);
     auto n = argument(info);
-    if (!n) return std::nullopt;
+    if (!n) return false;
     switch (major) {
       case 0:
-        return nlohmann::json(*n);
+        if (out != nullptr) *out = *n;
+        return true;
       case 1:
-        if (*n > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-        return nlohmann::json(-1 - static_cast<std::int64_t>(*n));
+        if (*n > static_cast<std::uint64_t>(INT64_MAX)) return false;
+        if (out != nullptr) *out = -1 - static_cast<std::int64_t>(*n);
+        return true;
       case 2: {
         auto bytes = take(*n);
-        if (!bytes) return std::nullopt;
-        return nlohmann::json::binary(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
+        if (!bytes) return false;
+        if (out != nullptr) *out = nlohmann::json::binary(std::vector<std::uint8_t>(bytes->begin(), bytes->end()));
+        return true;
       }
       case 3: {
         auto text = take(*n);
-        if (!text) return std::nullopt;
-        return nlohmann::json(std::string(*text));
+        if (!text) return false;
+        if (out != nullptr) *out = std::string(*text);
+        return true;
       }
-      case 4: {
-        if (*n > in_.size() - pos_) return std::nullopt;  // each element needs a byte
-        auto array = nlohmann::json::array();
-        for (std::uint64_t i = 0; i < *n; ++i) {
-          auto element = read(depth + 1);
-          if (!element) return std::nullopt;
-          array.push_back(std::move(*element));
-        }
-        return array;
-      }
-      case 5: {
-        if (*n > in_.size() - pos_) return std::nullopt;
-        auto map = nlohmann::json::object();
-        for (std::uint64_t i = 0; i < *n; ++i) {
-          if (!read_entry(map, depth)) return std::nullopt;
-        }
-        return map;
-      }
+      case 4:
+        if (*n > in_.size() - pos_) return false;  // each element needs a byte
+        return read_array(out, guide, depth, *n);
+      case 5:
+        if (*n > in_.size() - pos_) return false;
+        return read_map(out, guide, depth, *n);
       default:  // 6: a tag; the tagged value stands for itself
-        return read(depth + 1);
+        return read(out, guide, depth + 1);
     }
   }
 
-  bool read_entry(nlohmann::json& map, int depth) {
-    auto key = read(depth + 1);
-    if (!key || !key->is_string()) return false;
-    auto value = read(depth + 1);
-    if (!value) return false;
-    map[key->get<std::string>()] = std::move(*value);
+  bool at_break() const { return pos_ < in_.size() && static_cast<unsigned char>(in_[pos_]) == 0xff; }
+
+  // `count` elements, or until a break when nullopt.
+  bool read_array(nlohmann::json* out, const DecodeGuide& guide, int depth, std::optional<std::uint64_t> count) {
+    nlohmann::json::array_t* items = nullptr;
+    if (out != nullptr) {
+      *out = nlohmann::json::array();
+      if (guide.opens_array()) items = &out->get_ref<nlohmann::json::array_t&>();
+    }
+    const DecodeGuide child = items != nullptr ? guide.element() : guide;
+    const std::size_t keep = items != nullptr && !child.skips() ? guide.keep() : 0;
+    for (std::uint64_t i = 0; count ? i < *count : !at_break(); ++i) {
+      nlohmann::json* element = nullptr;
+      if (items != nullptr && items->size() < keep) element = &items->emplace_back();
+      if (!read(element, element != nullptr ? child : DecodeGuide::follow(nullptr), depth + 1)) return false;
+    }
+    if (!count) ++pos_;  // the break
     return true;
   }
 
-  std::optional<nlohmann::json> read_indefinite(unsigned major, int depth) {
-    auto at_break = [&] { return pos_ < in_.size() && static_cast<unsigned char>(in_[pos_]) == 0xff; };
+  bool read_map(nlohmann::json* out, const DecodeGuide& guide, int depth, std::optional<std::uint64_t> count) {
+    nlohmann::json::object_t* members = nullptr;
+    if (out != nullptr) {
+      *out = nlohmann::json::object();
+      if (guide.opens_object()) members = &out->get_ref<nlohmann::json::object_t&>();
+    }
+    const bool map = guide.is_map();
+    const std::size_t keep = guide.keep();
+    for (std::uint64_t i = 0; count ? i < *count : !at_break(); ++i) {
+      // Keys are text strings, read (and not counted) even when skipped.
+      std::string name;
+      if (!read_key(name, depth + 1)) return false;
+      nlohmann::json* value = nullptr;
+      DecodeGuide child = DecodeGuide::follow(nullptr);
+      if (members != nullptr) {
+        child = map ? guide.element() : guide.member(name);
+        if (!child.skips() && (members->size() < keep || members->contains(name))) value = &(*members)[name];
+      }
+      if (!read(value, child, depth + 1)) return false;
+    }
+    if (!count) ++pos_;
+    return true;
+  }
+
+  // A map key: a text string, possibly tagged or in chunks. Anything else
+  // is refused before it is read.
+  bool read_key(std::string& key, int depth) {
+    for (;; ++depth) {
+      if (depth > kMaxDepth || pos_ >= in_.size()) return false;
+      const auto head = static_cast<unsigned char>(in_[pos_++]);
+      const unsigned info = head & 0x1f;
+      if (head >> 5 == 6) {  // a tag on the key
+        if (!argument(info)) return false;
+        continue;
+      }
+      if (head >> 5 != 3) return false;
+      if (info == 31) {
+        nlohmann::json text;
+        if (!read_indefinite(&text, DecodeGuide::unguided(), 3, depth)) return false;
+        key = std::move(text.get_ref<std::string&>());
+        return true;
+      }
+      auto n = argument(info);
+      if (!n) return false;
+      auto text = take(*n);
+      if (!text) return false;
+      key.assign(*text);
+      return true;
+    }
+  }
+
+  bool read_indefinite(nlohmann::json* out, const DecodeGuide& guide, unsigned major, int depth) {
     if (major == 2 || major == 3) {
       std::string joined;
       while (!at_break()) {
-        auto chunk = read(depth + 1);
-        if (!chunk) return std::nullopt;
-        if (major == 3 && chunk->is_string()) {
-          joined += chunk->get<std::string>();
-        } else if (major == 2 && chunk->is_binary()) {
-          joined.append(chunk->get_binary().begin(), chunk->get_binary().end());
-        } else {
-          return std::nullopt;
-        }
+        if (pos_ >= in_.size()) return false;
+        // Each chunk is a definite string of the same major type.
+        const auto head = static_cast<unsigned char>(in_[pos_]);
+        if (head >> 5 != major || (head & 0x1f) == 31) return false;
+        ++pos_;
+        auto n = argument(head & 0x1f);
+        if (!n) return false;
+        auto chunk = take(*n);
+        if (!chunk) return false;
+        if (out != nullptr) joined.append(*chunk);
       }
       ++pos_;
-      if (major == 3) return nlohmann::json(std::move(joined));
-      return nlohmann::json::binary(std::vector<std::uint8_t>(joined.begin(), joined.end()));
-    }
-    if (major == 4) {
-      auto array = nlohmann::json::array();
-      while (!at_break()) {
-        auto element = read(depth + 1);
-        if (!element) return std::nullopt;
-        array.push_back(std::move(*element));
+      if (out == nullptr) return true;
+      if (major == 3) {
+        *out = std::move(joined);
+      } else {
+        *out = nlohmann::json::binary(std::vector<std::uint8_t>(joined.begin(), joined.end()));
       }
-      ++pos_;
-      return array;
+      return true;
     }
-    if (major == 5) {
-      auto map = nlohmann::json::object();
-      while (!at_break()) {
-        if (!read_entry(map, depth)) return std::nullopt;
-      }
-      ++pos_;
-      return map;
-    }
-    return std::nullopt;
+    if (major == 4) return read_array(out, guide, depth, std::nullopt);
+    if (major == 5) return read_map(out, guide, depth, std::nullopt);
+    return false;
   }
 
-  std::optional<nlohmann::json> read_simple(unsigned info) {
+  bool read_simple(nlohmann::json* out, unsigned info) {
+    nlohmann::json value;
     switch (info) {
-      case 20: return nlohmann::json(false);
-      case 21: return nlohmann::json(true);
+      case 20: value = false; break;
+      case 21: value = true; break;
       case 22:
-      case 23: return nlohmann::json(nullptr);
+      case 23: value = nullptr; break;
       case 25: {
         auto bits = argument(25);
-        if (!bits) return std::nullopt;
-        return nlohmann::json(half_to_double(static_cast<std::uint16_t>(*bits)));
+        if (!bits) return false;
+        value = half_to_double(static_cast<std::uint16_t>(*bits));
+        break;
       }
       case 26: {
         auto bits = argument(26);
-        if (!bits) return std::nullopt;
-        return nlohmann::json(static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(*bits))));
+        if (!bits) return false;
+        value = static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(*bits)));
+        break;
       }
       case 27: {
         auto bits = argument(27);
-        if (!bits) return std::nullopt;
-        return nlohmann::json(std::bit_cast<double>(*bits));
+        if (!bits) return false;
+        value = std::bit_cast<double>(*bits);
+        break;
       }
       default:
-        return std::nullopt;
+        return false;
     }
+    if (out != nullptr) *out = std::move(value);
+    return true;
   }
 
   static double half_to_double(std::uint16_t h) {
@@ -277,6 +343,8 @@ class CborReader {
 
   std::string_view in_;
   std::size_t pos_ = 0;
+  std::size_t built_ = 0;
+  bool over_budget_ = false;
 };
 
 ApiResponse base(int status, const std::string& request_id) {
@@ -289,12 +357,20 @@ ApiResponse base(int status, const std::string& request_id) {
 
 }  // namespace
 
-std::variant<nlohmann::json, AwsError> parse_cbor_body(std::string_view body) {
-  if (body.empty()) return nlohmann::json::object();
-  auto value = CborReader(body).read_document();
-  if (!value) {
-    return AwsError{"SerializationException", "", 400, true, "Unable to parse the request body as CBOR."};
+std::variant<nlohmann::json, DecodeFailure> decode_cbor(std::string_view body, const DecodeGuide& guide) {
+  nlohmann::json out;
+  CborReader reader(body);
+  if (!reader.read_document(out, guide)) {
+    return reader.over_budget() ? DecodeFailure::kTooManyValues : DecodeFailure::kMalformed;
   }
+  return out;
+}
+
+std::variant<nlohmann::json, AwsError> parse_cbor_body(std::string_view body, const DecodeGuide& guide) {
+  if (body.empty()) return nlohmann::json::object();
+  auto decoded = decode_cbor(body, guide);
+  if (auto* failure = std::get_if<DecodeFailure>(&decoded)) return decode_error(*failure, "CBOR");
+  auto* value = &std::get<nlohmann::json>(decoded);
   if (!value->is_object()) {
     return AwsError{"SerializationException", "", 400, true,
                     "Start of structure or map expected at the top level of the request body."};

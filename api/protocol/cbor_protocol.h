@@ -13,14 +13,19 @@
 #include "api/api_request.h"
 #include "api/aws_error.h"
 #include "api/model/service_model.h"
+#include "api/protocol/decode_guide.h"
 
 namespace shoal::api {
 
 inline constexpr std::string_view kCborContentType = "application/x-amz-cbor-1.1";
 
-// An empty body is an empty map; malformed CBOR or a non-map is a
-// SerializationException. Byte strings become json::binary; tags are dropped.
-std::variant<nlohmann::json, AwsError> parse_cbor_body(std::string_view body);
+// One CBOR data item as `guide` keeps it (decode_guide.h). Byte strings
+// become json::binary; tags are dropped.
+std::variant<nlohmann::json, DecodeFailure> decode_cbor(std::string_view body, const DecodeGuide& guide);
+
+// An empty body is an empty map; malformed CBOR, a non-map or too many values
+// is a SerializationException.
+std::variant<nlohmann::json, AwsError> parse_cbor_body(std::string_view body, const DecodeGuide& guide);
 
 // Encodes a neutral value (blobs as binary, timestamps as epoch ms where
 // `shape` says so) as CBOR.

@@ -9,8 +9,8 @@ class JsonCodec final : public Codec {
  public:
   explicit JsonCodec(const JsonDialect& dialect) : dialect_(dialect) {}
   WireFormat format() const override { return WireFormat::kJson; }
-  std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
-    return parse_json_body(body, dialect_);
+  std::variant<nlohmann::json, AwsError> parse(std::string_view body, const model::Shape* input) const override {
+    return parse_json_body(body, dialect_, DecodeGuide::follow(input));
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {
@@ -28,8 +28,8 @@ class JsonCodec final : public Codec {
 class CborCodec final : public Codec {
  public:
   WireFormat format() const override { return WireFormat::kCbor; }
-  std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
-    return parse_cbor_body(body);
+  std::variant<nlohmann::json, AwsError> parse(std::string_view body, const model::Shape* input) const override {
+    return parse_cbor_body(body, DecodeGuide::follow(input));
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {

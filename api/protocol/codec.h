@@ -23,7 +23,9 @@ class Codec {
  public:
   virtual ~Codec() = default;
   virtual WireFormat format() const = 0;
-  virtual std::variant<nlohmann::json, AwsError> parse(std::string_view body) const = 0;
+  // `input` is the operation's input shape (null when unknown): the body is
+  // decoded as far as it has a use for it (decode_guide.h).
+  virtual std::variant<nlohmann::json, AwsError> parse(std::string_view body, const model::Shape* input) const = 0;
   // `output` is neutral (blobs binary, timestamps epoch ms); `shape` guides it.
   virtual ApiResponse result(nlohmann::json output, const model::Shape* shape,
                              const std::string& request_id) const = 0;
@@ -35,10 +37,11 @@ class Codec {
   // keep JSON and CBOR as they are.
   virtual bool accepts_method(std::string_view method) const { return method == "POST"; }
   virtual std::variant<nlohmann::json, AwsError> parse_request(const ApiRequest& request, std::string_view action,
+                                                               const model::Shape* input,
                                                                const RequestContext& ctx) const {
     (void)action;
     (void)ctx;
-    return parse(request.body);
+    return parse(request.body, input);
   }
   virtual ApiResponse action_result(std::string_view action, nlohmann::json output, const model::Shape* shape,
                                     const std::string& request_id) const {

@@ -16,16 +16,15 @@ ApiResponse base_response(int status, const JsonDialect& dialect, const std::str
 
 }  // namespace
 
-std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect) {
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect,
+                                                       const DecodeGuide& guide) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     if (dialect.empty_body_is_object) return nlohmann::json::object();
     return AwsError{"SerializationException", "", 400, true, ""};
   }
-  auto value = read_json(body);
-  if (!value) {
-    return AwsError{"SerializationException", "", 400, true,
-                    "Unable to parse the request body as JSON."};
-  }
+  auto decoded = decode_json(body, guide);
+  if (auto* failure = std::get_if<DecodeFailure>(&decoded)) return decode_error(*failure, "JSON");
+  auto* value = &std::get<nlohmann::json>(decoded);
   if (!value->is_object()) {
     return AwsError{"SerializationException", "", 400, true,
                     "Start of structure or map expected at the top level of the request body."};

@@ -12,6 +12,7 @@
 
 #include "api/api_request.h"
 #include "api/aws_error.h"
+#include "api/protocol/decode_guide.h"
 
 namespace shoal::api {
 
@@ -25,8 +26,10 @@ struct JsonDialect {
 };
 
 // Anything but a JSON object (and, unless the dialect allows it, an empty
-// body) is a SerializationException.
-std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect);
+// body) is a SerializationException, as is a body of too many values. Only
+// what `guide` keeps is built (decode_guide.h).
+std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, const JsonDialect& dialect,
+                                                       const DecodeGuide& guide);
 
 // Renders output already prepared for JSON (see wire_values.h).
 ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,

@@ -18,12 +18,14 @@ class Reader {
  public:
   explicit Reader(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
-  bool document(json& out) {
+  bool document(json& out, const DecodeGuide& guide) {
     skip_space();
-    if (!value(out, 0)) return false;
+    if (!value(out, guide, 0)) return false;
     skip_space();
     return p_ == end_;
   }
+
+  bool over_budget() const { return over_budget_; }
 
  private:
   void skip_space() {
@@ -38,11 +40,28 @@ class Reader {
     return true;
   }
 
-  bool value(json& out, int depth) {
-    if (p_ == end_) return false;
+  // One more value built; false (and the reader stops) past the budget.
+  bool spend() {
+    if (built_ < kMaxDecodedValues) {
+      ++built_;
+      return true;
+    }
+    over_budget_ = true;
+    return false;
+  }
+
+  bool value(json& out, const DecodeGuide& guide, int depth) {
+    if (guide.skips()) return skip(depth);
+    if (p_ == end_ || !spend()) return false;
     switch (*p_) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
+      case '{':
+        if (guide.opens_object()) return object(out, guide, depth + 1);
+        out = json::object();  // a stand-in: the validator needs only the kind
+        return skip(depth);
+      case '[':
+        if (guide.opens_array()) return array(out, guide, depth + 1);
+        out = json::array();
+        return skip(depth);
       case '"': {
         std::string s;
         if (!string(s)) return false;
@@ -56,7 +75,58 @@ class Reader {
     }
   }
 
-  bool object(json& out, int depth) {
+  // Checks one value without building it.
+  bool skip(int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{': return skip_container(depth + 1, '}', true);
+      case '[': return skip_container(depth + 1, ']', false);
+      case '"':
+        scratch_.clear();
+        return string(scratch_);
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: {
+        json ignored;
+        return number(ignored);
+      }
+    }
+  }
+
+  bool skip_container(int depth, char close, bool keyed) {
+    if (depth > kMaxJsonDepth) return false;
+    ++p_;
+    skip_space();
+    if (p_ != end_ && *p_ == close) {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      skip_space();
+      if (keyed) {
+        if (p_ == end_ || *p_ != '"') return false;
+        scratch_.clear();
+        if (!string(scratch_)) return false;
+        skip_space();
+        if (p_ == end_ || *p_ != ':') return false;
+        ++p_;
+        skip_space();
+      }
+      if (!skip(depth)) return false;
+      skip_space();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (*p_ != close) return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  bool object(json& out, const DecodeGuide& guide, int depth) {
     if (depth > kMaxJsonDepth) return false;
     ++p_;  // '{'
     out = json::object();
@@ -66,6 +136,8 @@ class Reader {
       ++p_;
       return true;
     }
+    const bool map = guide.is_map();
+    const std::size_t keep = guide.keep();
     std::string key;
     while (true) {
       skip_space();
@@ -76,9 +148,14 @@ class Reader {
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
       skip_space();
-      json member;
-      if (!value(member, depth)) return false;
-      members.insert_or_assign(key, std::move(member));
+      DecodeGuide child = map ? guide.element() : guide.member(key);
+      if (child.skips() || (members.size() >= keep && !members.contains(key))) {
+        if (!skip(depth)) return false;
+      } else {
+        json member;
+        if (!value(member, child, depth)) return false;
+        members.insert_or_assign(key, std::move(member));
+      }
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == ',') {
@@ -91,7 +168,7 @@ class Reader {
     }
   }
 
-  bool array(json& out, int depth) {
+  bool array(json& out, const DecodeGuide& guide, int depth) {
     if (depth > kMaxJsonDepth) return false;
     ++p_;  // '['
     out = json::array();
@@ -101,10 +178,16 @@ class Reader {
       ++p_;
       return true;
     }
+    const DecodeGuide child = guide.element();
+    const std::size_t keep = child.skips() ? 0 : guide.keep();
     while (true) {
       skip_space();
-      items.emplace_back();
-      if (!value(items.back(), depth)) return false;
+      if (items.size() < keep) {
+        items.emplace_back();
+        if (!value(items.back(), child, depth)) return false;
+      } else if (!skip(depth)) {
+        return false;
+      }
       skip_space();
       if (p_ == end_) return false;
       if (*p_ == ',') {
@@ -284,13 +367,25 @@ class Reader {
 
   const char* p_;
   const char* end_;
+  std::size_t built_ = 0;
+  bool over_budget_ = false;
+  std::string scratch_;  // skipped strings land here, then are dropped
 };
 
 }  // namespace
 
 std::optional<nlohmann::json> read_json(std::string_view text) {
+  auto decoded = decode_json(text, DecodeGuide::unguided());
+  if (auto* value = std::get_if<nlohmann::json>(&decoded)) return std::move(*value);
+  return std::nullopt;
+}
+
+std::variant<nlohmann::json, DecodeFailure> decode_json(std::string_view text, const DecodeGuide& guide) {
   nlohmann::json out;
-  if (!Reader(text).document(out)) return std::nullopt;
+  Reader reader(text);
+  if (!reader.document(out, guide)) {
+    return reader.over_budget() ? DecodeFailure::kTooManyValues : DecodeFailure::kMalformed;
+  }
   return out;
 }
 

@@ -39,13 +39,24 @@ AwsError malformed_query() {
   return AwsError{"MalformedQueryString", "", 404, true, "The query string contains a syntax error."};
 }
 
+AwsError too_many_params() {
+  return AwsError{"MalformedQueryString", "", 404, true,
+                  "The request has more than " + std::to_string(kMaxFormParams) + " parameters."};
+}
+
+// Why parse_form refused `text`.
+AwsError form_error(std::string_view text) {
+  return has_too_many_form_params(text) ? too_many_params() : malformed_query();
+}
+
 // Query-string parameters, then (for a form body) the body's.
 std::variant<FormParams, AwsError> request_params(const ApiRequest& request) {
   auto params = parse_form(request.query);
-  if (!params) return malformed_query();
+  if (!params) return form_error(request.query);
   if (has_form_body(request)) {
     auto body = parse_form(request.body);
-    if (!body) return malformed_query();
+    if (!body) return form_error(request.body);
+    if (params->size() + body->size() > kMaxFormParams) return too_many_params();
     params->insert(params->end(), std::make_move_iterator(body->begin()), std::make_move_iterator(body->end()));
   }
   return std::move(*params);
@@ -91,15 +102,17 @@ class QueryCodec final : public Codec {
 
   bool accepts_method(std::string_view method) const override { return method == "POST" || method == "GET"; }
 
-  std::variant<nlohmann::json, AwsError> parse(std::string_view body) const override {
+  // The query protocol names its own shapes (sqs_query_model()): `input` is
+  // not needed.
+  std::variant<nlohmann::json, AwsError> parse(std::string_view body, const model::Shape*) const override {
     auto params = parse_form(body);
-    if (!params) return malformed_query();
+    if (!params) return form_error(body);
     const std::string* action = find_param(*params, "Action");
     return decode(action != nullptr ? *action : std::string_view{}, *params);
   }
 
   std::variant<nlohmann::json, AwsError> parse_request(const ApiRequest& request, std::string_view action,
-                                                       const RequestContext& ctx) const override {
+                                                       const model::Shape*, const RequestContext& ctx) const override {
     auto params = request_params(request);
     if (auto* error = std::get_if<AwsError>(&params)) return *error;
     auto decoded = decode(action, std::get<FormParams>(params));

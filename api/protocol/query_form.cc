@@ -43,10 +43,21 @@ std::optional<FormParams> parse_form(std::string_view text) {
     auto eq = pair.find('=');
     auto name = percent_decode(pair.substr(0, eq));
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!name || !value) return std::nullopt;
+    if (!name || !value || params.size() == kMaxFormParams) return std::nullopt;
     params.push_back({std::move(*name), std::move(*value)});
   }
   return params;
+}
+
+bool has_too_many_form_params(std::string_view text) {
+  std::size_t pairs = 0;
+  while (!text.empty()) {
+    auto amp = text.find('&');
+    if (amp != 0 && ++pairs > kMaxFormParams) return true;
+    if (amp == std::string_view::npos) break;
+    text.remove_prefix(amp + 1);
+  }
+  return false;
 }
 
 const std::string* find_param(const FormParams& params, std::string_view name) {

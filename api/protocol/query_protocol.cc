@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <utility>
@@ -205,6 +206,12 @@ class Decoder {
         if (begin != end && *begin == '+') ++begin;
         auto [at, ec] = std::from_chars(begin, end, number);
         if (begin == end || ec != std::errc{} || at != end) return fail(path, text, "Must be an integer.");
+        // An Integer member is 32 bits: a bigger value is no integer of its
+        // type, not one to truncate.
+        if (shape.kind == ShapeType::kInteger &&
+            (number < std::numeric_limits<std::int32_t>::min() || number > std::numeric_limits<std::int32_t>::max())) {
+          return fail(path, text, "Must be an integer.");
+        }
         return number;
       }
       case ShapeType::kBoolean:

@@ -1,5 +1,6 @@
 #include "api/protocol/wire_values.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -53,9 +54,12 @@ void normalize_input(const Shape* shape, nlohmann::json& value, WireFormat forma
     if (leaf.kind == ShapeType::kBlob && v.is_string()) {
       v = nlohmann::json::binary(bytes_of(base64_decode(v.get<std::string>()).value_or("")));
     } else if (leaf.kind == ShapeType::kTimestamp && v.is_number()) {
-      double number = v.get<double>();
-      auto ms = format == WireFormat::kJson ? std::llround(number * 1000.0) : std::llround(number);
-      v = static_cast<std::int64_t>(ms);
+      double ms = format == WireFormat::kJson ? v.get<double>() * 1000.0 : v.get<double>();
+      // Past +-100 million days (ECMAScript's Date range) no clock can reach;
+      // clamping keeps llround and the engines' time arithmetic defined.
+      constexpr double kMaxMs = 8.64e15;
+      ms = std::isnan(ms) ? 0.0 : std::clamp(ms, -kMaxMs, kMaxMs);
+      v = static_cast<std::int64_t>(std::llround(ms));
     }
   });
 }

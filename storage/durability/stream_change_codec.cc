@@ -30,8 +30,13 @@ void get(ByteReader& r, StreamCreated& c) {
   get(r, c.key);
   c.created = r.time();
   c.stream_id = r.str();
-  c.config.mode = static_cast<StreamMode>(r.u8());
-  c.config.shard_count = static_cast<int>(r.svarint());
+  const auto mode = r.u8();
+  if (mode > static_cast<std::uint8_t>(StreamMode::kOnDemand)) r.reject();
+  c.config.mode = static_cast<StreamMode>(mode);
+  // A count past any stream's would have replay allocate that many shards.
+  const auto shards = r.svarint();
+  if (shards < 0 || shards > kMaxShardsPerStream) r.reject();
+  c.config.shard_count = static_cast<int>(shards);
   get(r, c.config.tags);
   c.config.max_record_size_kib = static_cast<int>(r.svarint());
   c.config.warm_throughput_mibps = get_opt_int(r);
@@ -80,6 +85,7 @@ void get(ByteReader& r, StreamOp& c) {
   c.at = r.time();
   c.kind = static_cast<StreamOpKind>(r.u8());
   c.number = r.svarint();
+  if (c.kind == StreamOpKind::kUpdateShardCount && (c.number < 1 || c.number > kMaxShardsPerStream)) r.reject();
   c.text = r.str();
   c.text2 = r.str();
   c.hash_key = r.u128();

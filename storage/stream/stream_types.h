@@ -76,6 +76,10 @@ struct ThroughputLimits {
   std::int64_t read_bytes_per_second = 2 << 20;
 };
 
+// No stream holds more open shards: the account shard limit tops out here
+// (--kinesis-shard-limit), so a logged count past it is damage, not a stream.
+inline constexpr int kMaxShardsPerStream = 100'000;
+
 struct StreamLimits {
   int shard_limit = 500;            // open shards per account and region
   int on_demand_stream_limit = 50;  // ON_DEMAND streams per account and region

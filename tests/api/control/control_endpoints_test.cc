@@ -127,6 +127,33 @@ TEST_CASE("the clock reads, freezes, resumes and refuses to go back") {
   CHECK(resumed["now_ms"].get<std::int64_t>() >= advanced["now_ms"].get<std::int64_t>());
 }
 
+TEST_CASE("the clock refuses NaN, infinities, negatives and huge advances") {
+  Dispatcher d({});
+  auto before = body_of(now(d, control("POST", "/_shoal/clock/freeze")));
+  for (const char* query : {"seconds=NaN", "seconds=nan", "seconds=-nan", "milliseconds=NaN", "seconds=inf",
+                            "seconds=-inf", "seconds=infinity", "milliseconds=-1", "seconds=-0.5",
+                            "seconds=1e300", "milliseconds=1e300", "seconds=31536001"}) {
+    CAPTURE(query);
+    auto r = now(d, control("POST", "/_shoal/clock/advance", query));
+    CHECK(r.status == 400);
+    CHECK(body_of(r)["error"]["code"] == "InvalidParameter");
+  }
+  CHECK(now(d, control("POST", "/_shoal/clock/advance", "", R"({"seconds": "NaN"})")).status == 400);
+  // Nothing moved.
+  CHECK(body_of(now(d, control("GET", "/_shoal/clock")))["now_ms"] == before["now_ms"]);
+  CHECK(now(d, control("POST", "/_shoal/clock/advance", "seconds=31536000")).status == 200);
+}
+
+TEST_CASE("control bodies past 1 MiB are refused before they are decoded") {
+  Dispatcher d({});
+  std::string big = R"({"error":"X","junk":[)";
+  while (big.size() < (std::size_t{1} << 20)) big += "0,";
+  big += "0]}";
+  auto r = now(d, control("POST", "/_shoal/faults", "", big));
+  CHECK(r.status == 413);
+  CHECK(body_of(r)["error"]["code"] == "RequestEntityTooLarge");
+}
+
 TEST_CASE("an injected clock is not ours to move") {
   storage::ManualClock manual;
   DispatcherOptions o;
@@ -374,6 +401,34 @@ TEST_CASE("bad fault rules are refused") {
   CHECK(now(d, control("POST", "/_shoal/faults", "error=X&service=s3")).status == 400);
   CHECK(now(d, control("POST", "/_shoal/faults", "latency_ms=600000")).status == 400);
   CHECK(now(d, control("DELETE", "/_shoal/faults/77")).status == 404);
+}
+
+TEST_CASE("a fault rule's error and message are bounded and printable") {
+  Dispatcher d({});
+  auto refused = [&](const json& rule) {
+    auto r = now(d, control("POST", "/_shoal/faults", "", rule.dump()));
+    CHECK(r.status == 400);
+    return body_of(r)["error"]["message"].get<std::string>();
+  };
+  CHECK(refused({{"error", std::string(100 * 1024, 'X')}}).find("256") != std::string::npos);
+  CHECK(refused({{"error", "ThrottlingException"}, {"message", std::string(100 * 1024, 'm')}}).find("1024") !=
+        std::string::npos);
+  // The code becomes a header: no CR/LF, no spaces.
+  refused({{"error", "Bad\r\nX-Injected: 1"}});
+  refused({{"error", "Two words"}});
+  refused({{"error", "ThrottlingException"}, {"message", "line\r\nbreak"}});
+  CHECK(now(d, control("POST", "/_shoal/faults", "error=%00")).status == 400);
+  CHECK(now(d, control("POST", "/_shoal/faults", "error=X&message=%FF")).status == 400);
+
+  // At the bounds it is accepted, and answered.
+  const std::string code(256, 'E');
+  const std::string message = std::string(1023, 'm') + "\xC3\xA9";  // 1024 characters, 1025 bytes
+  auto ok = now(d, control("POST", "/_shoal/faults", "", json{{"error", code}, {"message", message}, {"status", 400}}.dump()));
+  REQUIRE(ok.status == 200);
+  auto answered = now(d, sqs("ListQueues", json::object()));
+  CHECK(answered.status == 400);
+  CHECK(header(answered, "x-amzn-ErrorType") == code);
+  CHECK(body_of(answered)["message"] == message);
 }
 
 TEST_CASE("metrics count requests and show queue depths") {

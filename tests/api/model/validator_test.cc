@@ -1,5 +1,6 @@
 #include "api/model/validator.h"
 
+#include <cmath>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -125,9 +126,13 @@ TEST_CASE("kinesis: CreateStream constraint messages") {
         "Value '' at 'streamName' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1");
 
+  // kinesalite recorded AWS letting ShardCount 100000000000 through (Coral
+  // truncates it to 32 bits); we refuse it as sent instead (issue 13).
   const std::string name = repeat('a', 129);
   CHECK(validation(kinesis("CreateStream", {{"StreamName", name}, {"ShardCount", 100000000000LL}})) ==
-        "1 validation error detected: Value '" + name +
+        "2 validation errors detected: Value '100000000000' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value less than or equal to 2147483647; Value '" +
+            name +
             "' at 'streamName' failed to satisfy constraint: Member must have length less than or equal to 128");
 
   CHECK(validation(kinesis("CreateStream", {{"StreamName", "bad name!"}, {"ShardCount", 1}})) ==
@@ -158,6 +163,38 @@ TEST_CASE("kinesis: enums and required members of nested structures") {
         "Value '' at 'shardId' failed to satisfy constraint: Member must have length greater than or equal to 1; "
         "Value '' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: "
         "[AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
+}
+
+TEST_CASE("kinesis: integers past their Java type are refused as sent, never truncated") {
+  // 2^32 + 1 read as 32 bits is 1: CreateStream made one shard (issue 13).
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 4294967297LL}})) ==
+        "1 validation error detected: Value '4294967297' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value less than or equal to 2147483647");
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 2147483648LL}})) ==
+        "1 validation error detected: Value '2147483648' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value less than or equal to 2147483647");
+  CHECK_FALSE(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 2147483647}}));
+  // Past 64 bits too, unsigned and as a double; a model bound wins over the type's.
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 18446744073709551615ULL}})) ==
+        "1 validation error detected: Value '18446744073709551615' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value less than or equal to 2147483647");
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1e30}})) ==
+        "1 validation error detected: Value '1e+30' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value less than or equal to 2147483647");
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", -4294967295LL}})) ==
+        "1 validation error detected: Value '-4294967295' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1");
+  CHECK(validation(kinesis("ListShards", {{"MaxResults", 4294967297LL}})) ==
+        "1 validation error detected: Value '4294967297' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value less than or equal to 10000");
+  // A member without model bounds has its type's (RetentionPeriodHours).
+  CHECK(validation(kinesis("IncreaseStreamRetentionPeriod",
+                           {{"StreamName", "s"}, {"RetentionPeriodHours", -2147483649LL}})) ==
+        "1 validation error detected: Value '-2147483649' at 'retentionPeriodHours' failed to satisfy constraint: "
+        "Member must have value greater than or equal to -2147483648");
+  CHECK(validation(kinesis("CreateStream", {{"StreamName", "s"}, {"ShardCount", std::nan("")}})) ==
+        "1 validation error detected: Value 'NaN' at 'shardCount' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1");
 }
 
 TEST_CASE("kinesis: integer ranges") {

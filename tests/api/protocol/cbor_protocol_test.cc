@@ -26,7 +26,7 @@ TEST_CASE("CBOR timestamps are tag 1 with epoch milliseconds, blobs are byte str
   CHECK(static_cast<unsigned char>(value[0]) == 0xc1);
   CHECK(static_cast<unsigned char>(value[1]) == 0x1b);
   // Our reader takes it back; the tag is dropped and the value kept.
-  auto decoded = std::get<json>(parse_cbor_body(bytes));
+  auto decoded = std::get<json>(parse_cbor_body(bytes, DecodeGuide::unguided()));
   CHECK(decoded["ApproximateArrivalTimestamp"] == 1700000000123);
   CHECK(decoded["Data"].is_binary());
   CHECK(decoded["Data"].get_binary().size() == 2);
@@ -34,14 +34,14 @@ TEST_CASE("CBOR timestamps are tag 1 with epoch milliseconds, blobs are byte str
 }
 
 TEST_CASE("CBOR bodies: empty is an empty map, garbage and non-maps are SerializationException") {
-  CHECK(std::get<json>(parse_cbor_body("")).empty());
-  auto garbage = parse_cbor_body("\xff\x01");
+  CHECK(std::get<json>(parse_cbor_body("", DecodeGuide::unguided())).empty());
+  auto garbage = parse_cbor_body("\xff\x01", DecodeGuide::unguided());
   REQUIRE(std::holds_alternative<AwsError>(garbage));
   CHECK(std::get<AwsError>(garbage).code == "SerializationException");
   auto list = json::to_cbor(json::array({1, 2}));
-  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(std::string(list.begin(), list.end()))));
+  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(std::string(list.begin(), list.end()), DecodeGuide::unguided())));
   auto map = json::to_cbor(json{{"StreamName", "s"}, {"Limit", 5}});
-  auto parsed = parse_cbor_body(std::string(map.begin(), map.end()));
+  auto parsed = parse_cbor_body(std::string(map.begin(), map.end()), DecodeGuide::unguided());
   REQUIRE(std::holds_alternative<json>(parsed));
   CHECK(std::get<json>(parsed)["Limit"] == 5);
 }
@@ -81,7 +81,7 @@ TEST_CASE("the CBOR reader takes what Java clients send: tags, indefinite length
                     "\x61" "s" "\x7f\x61x\x61y\xff"
                     "\x61" "l" "\x9f\x01\x20\xff"
                     "\xff"s;
-  auto parsed = parse_cbor_body(doc);
+  auto parsed = parse_cbor_body(doc, DecodeGuide::unguided());
   REQUIRE(std::holds_alternative<json>(parsed));
   auto& v = std::get<json>(parsed);
   CHECK(v["a"].get_binary().size() == 2);
@@ -94,9 +94,9 @@ TEST_CASE("the CBOR reader takes what Java clients send: tags, indefinite length
 TEST_CASE("the CBOR reader refuses truncations, trailing bytes and absurd lengths without crashing") {
   auto good = encode_cbor(json{{"StreamName", "s"}, {"Data", binary("abc")}}, nullptr);
   for (std::size_t cut = 1; cut < good.size(); ++cut) {
-    CHECK(std::holds_alternative<AwsError>(parse_cbor_body(good.substr(0, cut))));
+    CHECK(std::holds_alternative<AwsError>(parse_cbor_body(good.substr(0, cut), DecodeGuide::unguided())));
   }
-  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(good + "\x00"s)));
-  CHECK(std::holds_alternative<AwsError>(parse_cbor_body("\xbb\xff\xff\xff\xff\xff\xff\xff\xff")));
-  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(std::string(100000, '\x81'))));
+  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(good + "\x00"s, DecodeGuide::unguided())));
+  CHECK(std::holds_alternative<AwsError>(parse_cbor_body("\xbb\xff\xff\xff\xff\xff\xff\xff\xff", DecodeGuide::unguided())));
+  CHECK(std::holds_alternative<AwsError>(parse_cbor_body(std::string(100000, '\x81'), DecodeGuide::unguided())));
 }

@@ -82,6 +82,37 @@ TEST_CASE("a non-numeric integer is AWS's InvalidParameterValue") {
   CHECK(decode_error("ReceiveMessage", "QueueUrl=u&WaitTimeSeconds=").legacy_code() == "InvalidParameterValue");
 }
 
+TEST_CASE("an Integer member takes 32 bits: a bigger value is not an integer of its type") {
+  auto e = decode_error("ReceiveMessage", "QueueUrl=u&MaxNumberOfMessages=4294967297");
+  CHECK(e.legacy_code() == "InvalidParameterValue");
+  CHECK(e.message == "Value 4294967297 for parameter MaxNumberOfMessages is invalid. Reason: Must be an integer.");
+  CHECK(decode_error("ReceiveMessage", "QueueUrl=u&VisibilityTimeout=-2147483649").legacy_code() ==
+        "InvalidParameterValue");
+  CHECK(decode("ReceiveMessage", "QueueUrl=u&VisibilityTimeout=-2147483648")["VisibilityTimeout"] == -2147483648LL);
+  CHECK(decode("ReceiveMessage", "QueueUrl=u&WaitTimeSeconds=2147483647")["WaitTimeSeconds"] == 2147483647);
+}
+
+TEST_CASE("a form of more parameters than any request needs is refused, not built") {
+  std::string form = "Action=SendMessageBatch&QueueUrl=u";
+  for (std::size_t i = 1; i <= kMaxFormParams; ++i) form += "&SendMessageBatchRequestEntry." + std::to_string(i) + ".Id=a";
+  CHECK_FALSE(parse_form(form));
+  CHECK(has_too_many_form_params(form));
+  CHECK_FALSE(has_too_many_form_params("a=1&&&&&&b=2"));
+
+  ApiRequest request;
+  request.method = "POST";
+  request.path = "/";
+  request.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+  request.body = form;
+  auto action = query_action(request);
+  REQUIRE(std::holds_alternative<AwsError>(action));
+  CHECK(std::get<AwsError>(action).code == "MalformedQueryString");
+  CHECK(std::get<AwsError>(action).message == "The request has more than 100000 parameters.");
+  // A huge index is one entry, not that many.
+  auto v = decode("SendMessageBatch", "QueueUrl=u&SendMessageBatchRequestEntry.4000000000.Id=a");
+  CHECK(v["Entries"].size() == 1);
+}
+
 TEST_CASE("a string that is not UTF-8 is rejected") {
   auto e = decode_error("SendMessage", "QueueUrl=u&MessageBody=%FF%FE");
   CHECK(e.legacy_code() == "InvalidParameterValue");
@@ -302,13 +333,13 @@ TEST_CASE("the codec: GET and POST, the queue from the path, XML content type, q
   request.body = "MessageBody=hello";
   RequestContext ctx;
   ctx.host = "localhost:4566";
-  auto parsed = codec.parse_request(request, "SendMessage", ctx);
+  auto parsed = codec.parse_request(request, "SendMessage", nullptr, ctx);
   REQUIRE(std::holds_alternative<json>(parsed));
   CHECK(std::get<json>(parsed) ==
         json{{"QueueUrl", "http://localhost:4566/000000000000/jobs"}, {"MessageBody", "hello"}});
 
   request.body = "MessageBody=hello&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fother";
-  CHECK(std::get<json>(codec.parse_request(request, "SendMessage", ctx))["QueueUrl"] == "http://x/000000000000/other");
+  CHECK(std::get<json>(codec.parse_request(request, "SendMessage", nullptr, ctx))["QueueUrl"] == "http://x/000000000000/other");
 
   auto error = codec.error({"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400, true,
                             "The specified queue does not exist."},

@@ -37,5 +37,42 @@ TEST_CASE("message bodies: AWS's allowed characters, at every position of a long
   }
 }
 
+// The error a Number attribute holding `value` gets; empty when accepted.
+std::string number_error(const std::string& value) {
+  nlohmann::json entry = {{"MessageBody", "b"},
+                          {"MessageAttributes", {{"n", {{"DataType", "Number"}, {"StringValue", value}}}}}};
+  auto result = read_new_message(entry, storage::QueueAttributes{}, RequestContext{}, MessageSource::kSingle);
+  if (const auto* error = std::get_if<AwsError>(&result)) {
+    CHECK(error->code == "InvalidParameterValueException");
+    CHECK(error->http_status == 400);
+    return error->message;
+  }
+  return {};
+}
+
+TEST_CASE("Number attributes: 38 significant digits, from -10^128 to 10^126") {
+  const std::string zeros126(126, '0');
+  for (const std::string& ok :
+       {std::string("0"), std::string("-0.000"), std::string("1") + zeros126, std::string("-1") + zeros126 + "00",
+        std::string("1e126"), std::string("-1E128"), std::string("9.9999999999999999999999999999999999999e125"),
+        std::string("12345678901234567890123456789012345678"), std::string("0.00012345678901234567890123456789012345678"),
+        std::string("1234567890123456789012345678901234567800000"), std::string("230.000000000000000001"),
+        std::string("1e-300"), std::string("+5"), std::string(".5"), std::string("007")}) {
+    CAPTURE(ok);
+    CHECK(number_error(ok).empty());
+  }
+  for (const std::string& big : {std::string("2") + zeros126, std::string("1e127"), std::string("1.1e126"),
+                                 std::string("-2e128"), std::string("-1e129"), std::string("1e999999999999999999999")}) {
+    CAPTURE(big);
+    CHECK(number_error(big) == "Number attribute value " + big + " should be in range (-10**128..10**126)");
+  }
+  for (const std::string& precise : {std::string("123456789012345678901234567890123456789"),
+                                     std::string("1.23456789012345678901234567890123456789")}) {
+    CAPTURE(precise);
+    CHECK(number_error(precise) == "Number attribute value " + precise + " should have at most 38 significant digits");
+  }
+  CHECK(number_error("abc") == "Can't cast the value of message (user) attribute 'n' to a number.");
+}
+
 }  // namespace
 }  // namespace shoal::api::sqs

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -283,6 +284,34 @@ TEST_CASE("truncated, extended or unknown records are refused") {
   CHECK_FALSE(decode_change("\x12"));  // one past the last queue change
   CHECK_FALSE(decode_change("\x4b"));  // one past the last stream change
   CHECK_FALSE(decode_change("\xc8"));
+}
+
+TEST_CASE("a record asking replay for more shards than any stream holds is refused") {
+  // Found by tests/fuzz/fuzz_change_replay: replay allocated every shard a
+  // damaged count asked for, 2^31 of them.
+  const StreamKey key{"123456789012", "us-east-1", "clicks"};
+  StreamConfig config;
+  config.shard_count = kMaxShardsPerStream;
+  CHECK(decode_change(encode_change(StreamChange{StreamCreated{2, key, at(1), "uuid", config}})));
+  for (int count : {kMaxShardsPerStream + 1, std::numeric_limits<int>::max(), -1}) {
+    CAPTURE(count);
+    config.shard_count = count;
+    CHECK_FALSE(decode_change(encode_change(StreamChange{StreamCreated{2, key, at(1), "uuid", config}})));
+  }
+  config.shard_count = 1;
+  config.mode = static_cast<StreamMode>(7);
+  CHECK_FALSE(decode_change(encode_change(StreamChange{StreamCreated{2, key, at(1), "uuid", config}})));
+
+  StreamOp op;
+  op.stream = 2;
+  op.kind = StreamOpKind::kUpdateShardCount;
+  for (std::int64_t target : {std::int64_t{0}, std::int64_t{kMaxShardsPerStream} + 1, std::int64_t{1} << 40}) {
+    CAPTURE(target);
+    op.number = target;
+    CHECK_FALSE(decode_change(encode_change(StreamChange{op})));
+  }
+  op.number = kMaxShardsPerStream;
+  CHECK(decode_change(encode_change(StreamChange{op})));
 }
 
 }  // namespace shoal::storage::durability
