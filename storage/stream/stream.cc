@@ -132,7 +132,8 @@ Result<std::vector<PutRecordOutcome>> Stream::put_records(const std::vector<PutR
   return s.write(records, now);
 }
 
-Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request) {
+Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request,
+                                               std::string_view reader_account) {
   const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
@@ -166,7 +167,8 @@ Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const 
     }
   }
   return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
-                            next, to_epoch_ms(now)});
+                            next, to_epoch_ms(now),
+                            reader_account == key_.account ? std::string() : std::string(reader_account)});
 }
 
 Result<GetRecordsOutcome> Stream::get_records(const ShardIteratorState& state, int limit) {
