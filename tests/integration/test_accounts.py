@@ -19,6 +19,7 @@ Owner-only SQS actions are those the service model documents with
 "Cross-account permissions don't apply to this action."
 """
 
+import base64
 import json
 import os
 import unittest
@@ -134,6 +135,10 @@ class SqsIsolationTest(AccountsTestCase):
         if hasattr(sqs, "list_message_move_tasks"):  # botocore 1.29 predates move tasks
             yield "ListMessageMoveTasks", lambda: sqs.list_message_move_tasks(SourceArn=self.arn)
             yield "StartMessageMoveTask", lambda: sqs.start_message_move_task(SourceArn=self.arn)
+            # The handle names A's queue (its format as in test_sqs_dlq.py).
+            handle_of_a = base64.b64encode(json.dumps(
+                {"taskId": str(uuid.uuid4()), "sourceArn": self.arn}).encode()).decode()
+            yield "CancelMessageMoveTask", lambda: sqs.cancel_message_move_task(TaskHandle=handle_of_a)
 
     def assert_untouched(self):
         attrs = self.a.get_queue_attributes(QueueUrl=self.url, AttributeNames=["All"])["Attributes"]

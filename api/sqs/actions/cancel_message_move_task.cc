@@ -13,9 +13,11 @@ ActionResult cancel_message_move_task(const SqsCall& call) {
   if (!handle) return ActionResult::fail(invalid_parameter_value("Value for parameter TaskHandle is invalid."));
   auto key = parse_queue_arn(handle->source_arn);
   if (!key) return ActionResult::fail(arn_not_found("SourceArn"));
+  // The queue is named only inside the handle: AWS answers a missing one as
+  // not found even in another account (recorded), then checks access.
   auto source = call.queues.find(*key);
-  if (auto denied = check_queue_access(call.ctx, call.action, *key, source.get())) return ActionResult::fail(*denied);
   if (!source) return ActionResult::fail(arn_not_found("SourceArn"));
+  if (auto denied = check_queue_access(call.ctx, call.action, *key, source.get())) return ActionResult::fail(*denied);
   auto cancelled = call.queues.move_tasks().cancel(*key, handle->task_id);
   // A task that already finished cannot be cancelled: AWS no longer knows it
   // as an active task.
