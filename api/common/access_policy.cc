@@ -22,7 +22,8 @@ bool glob_match(std::string_view pattern, std::string_view text, bool ignore_cas
     if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       resume = t;
-    } else if (p < pattern.size() && (pattern[p] == '?' || fold(pattern[p], ignore_case) == fold(text[t], ignore_case))) {
+    } else if (p < pattern.size() &&
+               (pattern[p] == '?' || fold(pattern[p], ignore_case) == fold(text[t], ignore_case))) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {

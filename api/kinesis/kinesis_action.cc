@@ -98,7 +98,8 @@ ResolvedConsumer resolve_consumer(const KinesisCall& call) {
   if (call.ctx.account != out.key.account) {
     // A consumer's policy is kept under its full ARN, creation time included.
     auto found = out.stream ? out.stream->find_consumer(name) : std::nullopt;
-    if (auto denied = check_stream_access(call, out.key.account, found ? consumer_arn(out.key, *found) : requested_arn)) {
+    const auto resource = found ? consumer_arn(out.key, *found) : requested_arn;
+    if (auto denied = check_stream_access(call, out.key.account, resource)) {
       out.stream.reset();
       out.error = *denied;
       return out;

@@ -1,7 +1,8 @@
 // What every SQS action handler receives (SqsCall) and the helpers they share:
 // reading members of the validated input, and resolving the queue a QueueUrl
-// names, which is where another account's access is checked (queue_access.h). Handlers are free functions, one file each under api/sqs/actions/,
-// listed in the table in sqs_service.cc. Thread-safe: a call is per request.
+// names, which is where another account's access is checked (queue_access.h).
+// Handlers are free functions, one file each under api/sqs/actions/, listed
+// in the table in sqs_service.cc. Thread-safe: a call is per request.
 #pragma once
 
 #include <cstdint>

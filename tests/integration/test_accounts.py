@@ -213,9 +213,10 @@ class SqsGrantsTest(AccountsTestCase):
                                self.arn)
 
     def test_add_permission_names_only_actions_aws_shares(self):
-        for action, reason in (("DeleteQueue", "Only the queue owner is allowed to invoke this action."),
-                               ("SetQueueAttributes", "Only the queue owner is allowed to invoke this action."),
-                               ("SendMessageBatch", "Please refer to the appropriate WSDL for a list of valid actions.")):
+        owner_only = "Only the queue owner is allowed to invoke this action."
+        unknown = "Please refer to the appropriate WSDL for a list of valid actions."
+        for action, reason in (("DeleteQueue", owner_only), ("SetQueueAttributes", owner_only),
+                               ("SendMessageBatch", unknown)):
             with self.subTest(action=action):
                 with self.assertRaises(ClientError) as cm:
                     self.a.add_permission(QueueUrl=self.url, Label="x", AWSAccountIds=[B], Actions=[action])

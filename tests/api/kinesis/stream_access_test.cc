@@ -88,13 +88,14 @@ TEST_CASE("a resource policy lets the other account do exactly the actions it na
   f.allow(R"(["kinesis:PutRecord","kinesis:DescribeStreamSummary"])");
   CHECK_FALSE(f.put(kB).error);
   CHECK_FALSE(f.call(kB, "DescribeStreamSummary", api::kinesis::describe_stream_summary, {{"StreamARN", kArn}}).error);
-  denial(f.call(kB, "PutRecords", api::kinesis::put_records,
-                {{"StreamARN", kArn}, {"Records", json::array({{{"PartitionKey", "k"}, {"Data", json::binary({'y'})}}})}}));
+  const json records = json::array({{{"PartitionKey", "k"}, {"Data", json::binary({'y'})}}});
+  denial(f.call(kB, "PutRecords", api::kinesis::put_records, {{"StreamARN", kArn}, {"Records", records}}));
   denial(f.call(kB, "DeleteStream", api::kinesis::delete_stream, {{"StreamARN", kArn}}));
   // Owner-only actions stay the owner's even under kinesis:*.
   f.allow(R"("kinesis:*")");
   denial(f.call(kB, "DeleteStream", api::kinesis::delete_stream, {{"StreamARN", kArn}}));
-  denial(f.call(kB, "AddTagsToStream", api::kinesis::add_tags_to_stream, {{"StreamARN", kArn}, {"Tags", {{"k", "v"}}}}));
+  denial(f.call(kB, "AddTagsToStream", api::kinesis::add_tags_to_stream,
+                {{"StreamARN", kArn}, {"Tags", {{"k", "v"}}}}));
   CHECK(f.streams.find({kA, "us-east-1", "s"}) != nullptr);
 }
 
