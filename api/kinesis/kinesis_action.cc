@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "api/kinesis/kinesis_errors.h"
+#include "api/kinesis/stream_access.h"
 
 namespace shoal::api::kinesis {
 
@@ -61,6 +62,7 @@ ResolvedStream resolve_stream(const KinesisCall& call) {
     return {nullptr, key, invalid_argument("Either StreamName or StreamARN must be provided.")};
   }
   auto stream = call.streams.find(key);
+  if (auto denied = check_stream_access(call, key.account, stream_arn(key))) return {nullptr, key, *denied};
   if (!stream) return {nullptr, key, stream_not_found(key.name, key.account)};
   return {std::move(stream), key, {}};
 }
@@ -68,6 +70,7 @@ ResolvedStream resolve_stream(const KinesisCall& call) {
 ResolvedConsumer resolve_consumer(const KinesisCall& call) {
   ResolvedConsumer out;
   std::string name;
+  std::string requested_arn;  // what a refusal names when the consumer is unknown
   if (auto arn = string_member(call.input, "ConsumerARN")) {
     auto parsed = parse_stream_arn(*arn);
     auto marker = arn->find("/consumer/");
@@ -78,6 +81,7 @@ ResolvedConsumer resolve_consumer(const KinesisCall& call) {
     name = arn->substr(marker + 10);
     name = name.substr(0, name.find(':'));
     out.key = *parsed;
+    requested_arn = *arn;
   } else {
     auto stream_arn_text = string_member(call.input, "StreamARN");
     auto consumer_name = string_member(call.input, "ConsumerName");
@@ -88,8 +92,19 @@ ResolvedConsumer resolve_consumer(const KinesisCall& call) {
     }
     out.key = *parsed;
     name = *consumer_name;
+    requested_arn = stream_arn(out.key) + "/consumer/" + name;
   }
   out.stream = call.streams.find(out.key);
+  if (call.ctx.account != out.key.account) {
+    // A consumer's policy is kept under its full ARN, creation time included.
+    auto found = out.stream ? out.stream->find_consumer(name) : std::nullopt;
+    const auto resource = found ? consumer_arn(out.key, *found) : requested_arn;
+    if (auto denied = check_stream_access(call, out.key.account, resource)) {
+      out.stream.reset();
+      out.error = *denied;
+      return out;
+    }
+  }
   if (!out.stream) {
     out.error = stream_not_found(out.key.name, out.key.account);
     return out;

@@ -29,6 +29,7 @@ struct KinesisCall {
   const nlohmann::json& input;
   storage::StreamRegistry& streams;
   const storage::Clock& clock;
+  std::string_view action = {};  // the AWS action name, which access is checked for
 };
 
 // arn:aws:kinesis:<region>:<account>:stream/<name>
@@ -40,14 +41,16 @@ std::optional<storage::StreamKey> parse_stream_arn(std::string_view arn);
 
 // The stream named by input StreamName and/or StreamARN (they must agree).
 // `stream` is null when absent; `error` then says why (ResourceNotFound with
-// AWS's text, or InvalidArgument for a missing or mismatching name).
+// AWS's text, InvalidArgument for a missing or mismatching name, or
+// AccessDenied for another account's stream: stream_access.h).
 struct ResolvedStream {
   std::shared_ptr<storage::Stream> stream;
   storage::StreamKey key;
   AwsError error;
 };
 ResolvedStream resolve_stream(const KinesisCall& call);
-// The same for a consumer ARN (input ConsumerARN), or StreamARN + ConsumerName.
+// The same for a consumer ARN (input ConsumerARN), or StreamARN + ConsumerName;
+// another account's access is checked against the consumer's policy.
 struct ResolvedConsumer {
   std::shared_ptr<storage::Stream> stream;
   storage::StreamKey key;

@@ -69,7 +69,7 @@ ActionResult KinesisService::call(std::string_view action, nlohmann::json& input
     return ActionResult::fail(*invalid);
   }
   normalize_input(operation->input, input, format);
-  return handler->second(KinesisCall{ctx, input, streams_, clock_});
+  return handler->second(KinesisCall{ctx, input, streams_, clock_, action});
 }
 
 }  // namespace shoal::api::kinesis

@@ -1,13 +1,15 @@
 // What every SQS action handler receives (SqsCall) and the helpers they share:
 // reading members of the validated input, and resolving the queue a QueueUrl
-// names. Handlers are free functions, one file each under api/sqs/actions/,
-// listed in the table in sqs_service.cc. Thread-safe: a call is per request.
+// names, which is where another account's access is checked (queue_access.h).
+// Handlers are free functions, one file each under api/sqs/actions/, listed
+// in the table in sqs_service.cc. Thread-safe: a call is per request.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -24,17 +26,21 @@ struct SqsCall {
   const nlohmann::json& input;  // validated against the operation's input shape
   storage::QueueRegistry& queues;
   const storage::Clock& clock;
+  std::string_view action = {};  // the AWS action name, which access is checked for
 };
 
-// The queue named by input["QueueUrl"]; when absent, `error` says why.
+// The queue named by input["QueueUrl"]; when absent, `error` says why:
+// QueueDoesNotExist, or AccessDenied when it is another account's queue and
+// its policy does not let the caller do call.action.
 struct ResolvedQueue {
   std::shared_ptr<storage::Queue> queue;
   AwsError error;
 };
 ResolvedQueue resolve_queue(const SqsCall& call);
 // The queue named by the ARN in input[parameter]; when it does not exist,
-// `error` is ResourceNotFoundException naming the parameter.
-ResolvedQueue resolve_queue_arn(const SqsCall& call, const char* parameter);
+// `error` is ResourceNotFoundException naming the parameter (AccessDenied as
+// above). Access is checked for `action`, call.action when empty.
+ResolvedQueue resolve_queue_arn(const SqsCall& call, const char* parameter, std::string_view action = {});
 
 // Sends one validated message; the answer's MessageId, digests and sequence number.
 nlohmann::json send_and_describe(storage::Queue& queue, storage::NewMessage message);

@@ -36,6 +36,9 @@ constexpr std::array kErrors = {
     ErrorRow{"MissingRequiredParameterException", "MissingParameter", 400},
     ErrorRow{"UnknownOperationException", "", 400},
     ErrorRow{"InternalFailure", "", 500},
+    // Not in the model: the access-denied answer of every action. boto3 reads
+    // the legacy code from x-amzn-query-error.
+    ErrorRow{"AccessDeniedException", "AccessDenied", 403},
 };
 
 }  // namespace
@@ -125,6 +128,8 @@ AwsError arn_not_found(std::string_view parameter) {
   return error("ResourceNotFoundException",
                "The resource that you specified for the " + std::string(parameter) + " parameter doesn't exist.");
 }
+
+AwsError access_denied(std::string message) { return error("AccessDeniedException", std::move(message)); }
 
 AwsError move_task_does_not_exist() { return error("ResourceNotFoundException", "Task does not exist."); }
 

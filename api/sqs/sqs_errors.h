@@ -37,6 +37,8 @@ AwsError unknown_operation(std::string_view action);
 // ResourceNotFoundException for a queue ARN parameter (SourceArn, DestinationArn).
 AwsError arn_not_found(std::string_view parameter);
 AwsError move_task_does_not_exist();
+// AccessDenied (403): a call on another account's queue that its policy does not allow.
+AwsError access_denied(std::string message);
 
 // Maps a failed engine status for an operation that names a receipt handle.
 AwsError from_status(const storage::Status& status, std::string_view receipt_handle = {});

@@ -68,7 +68,7 @@ ActionResult SqsService::call(std::string_view action, nlohmann::json& input, Wi
   normalize_input(operation->input, input, format);
   // Move tasks progress lazily: every request sees them caught up to now.
   queues_.move_tasks().catch_up();
-  return handler->second(SqsCall{ctx, input, queues_, clock_});
+  return handler->second(SqsCall{ctx, input, queues_, clock_, action});
 }
 
 }  // namespace shoal::api::sqs

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <optional>
 #include <stdexcept>
 
 namespace shoal::storage {
@@ -132,6 +133,8 @@ std::string ShardIteratorCodec::encode(const ShardIteratorState& s) const {
   put_u64(payload, s.shard_index, 4);
   put_u64(payload, s.next_counter, 8);
   put_u64(payload, static_cast<std::uint64_t>(s.issued_ms), 8);
+  // Appended only when set, so an owner's iterator keeps the first layout.
+  if (!s.reader_account.empty() && s.reader_account != s.account) put_string(payload, s.reader_account);
   const auto m = mac(key_, payload);
   payload.append(reinterpret_cast<const char*>(m.data()), kMacSize);
   return base64_encode(payload);
@@ -157,8 +160,14 @@ Result<ShardIteratorState> ShardIteratorCodec::decode(std::string_view iterator,
   const auto shard = r.u64(4);
   const auto counter = r.u64(8);
   const auto issued = r.u64(8);
+  std::optional<std::string> reader;  // present only when not the owner
+  bool reader_ok = true;
+  if (!r.done()) {
+    reader = r.string();
+    reader_ok = reader && !reader->empty();
+  }
   if (!version || *version != kIteratorVersion || !account || !region || !name || !created || !shard ||
-      !counter || !issued || !r.done()) {
+      !counter || !issued || !reader_ok || !r.done()) {
     return Status::invalid_argument("shard iterator has an unknown layout");
   }
   s.account = std::move(*account);
@@ -168,6 +177,7 @@ Result<ShardIteratorState> ShardIteratorCodec::decode(std::string_view iterator,
   s.shard_index = static_cast<std::uint32_t>(*shard);
   s.next_counter = *counter;
   s.issued_ms = static_cast<std::int64_t>(*issued);
+  if (reader) s.reader_account = std::move(*reader);
   const std::int64_t expires_ms =
       s.issued_ms + std::chrono::duration_cast<std::chrono::milliseconds>(kIteratorLifetime).count();
   if (to_epoch_ms(now) >= expires_ms) {

@@ -1,5 +1,6 @@
 // Shard iterators: opaque, printable, tamper-evident tokens. The payload (which
-// stream incarnation, which shard, where to read next, when issued) is signed
+// stream incarnation, which shard, where to read next, when issued, and to
+// which account when not the stream's owner) is signed
 // with HMAC-SHA256 (first 16 bytes kept) and the whole is base64 (standard
 // alphabet, padded, decoded strictly). Iterators live kIteratorLifetime.
 // ShardIteratorCodec is immutable after construction; thread-safe.
@@ -25,6 +26,11 @@ struct ShardIteratorState {
   std::uint32_t shard_index = 0;
   std::uint64_t next_counter = 0;  // read records whose counter >= next_counter
   std::int64_t issued_ms = 0;
+  // The account the iterator was issued to, when another than the stream's
+  // (a reader the stream's policy lets in); empty: the owner. Only it may
+  // read with the iterator.
+  std::string reader_account;
+  const std::string& reader() const { return reader_account.empty() ? account : reader_account; }
   bool operator==(const ShardIteratorState&) const = default;
 };
 

@@ -181,7 +181,8 @@ Result<std::uint64_t> position_in(const Shard& shard, std::string_view shard_id,
 
 }  // namespace
 
-Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request) {
+Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request,
+                                               std::string_view reader_account) {
   const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
@@ -192,7 +193,8 @@ Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const 
   auto next = position_in(*shard, shard_id, request);
   if (!next) return next.status();
   return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
-                            *next, to_epoch_ms(now)});
+                            *next, to_epoch_ms(now),
+                            reader_account == key_.account ? std::string() : std::string(reader_account)});
 }
 
 Result<std::uint64_t> Stream::start_position(std::string_view shard_id, const IteratorRequest& request) {

@@ -83,8 +83,11 @@ class Stream {
   // in input order.
   Result<std::vector<PutRecordOutcome>> put_records(const std::vector<PutRecordInput>& records);
   // kNotFound: unknown shard (message names it); kInvalidArgument: a sequence
-  // number that does not decode or belongs to another shard.
-  Result<std::string> get_shard_iterator(std::string_view shard_id, const IteratorRequest& request);
+  // number that does not decode or belongs to another shard. reader_account:
+  // the account the iterator is for (ShardIteratorState::reader_account);
+  // empty or the stream's own account: its owner.
+  Result<std::string> get_shard_iterator(std::string_view shard_id, const IteratorRequest& request,
+                                         std::string_view reader_account = {});
   // state comes from ShardIteratorCodec::decode (StreamRegistry::get_records
   // does both). Up to limit (1..10000) records and kMaxGetRecordsBytes of
   // data + partition keys (at least one record when any is readable).

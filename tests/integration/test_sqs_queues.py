@@ -193,6 +193,11 @@ class GetQueueUrlTest(SqsServerTestCase):
         with self.assertRaises(ClientError) as cm:
             other.get_queue_url(QueueName=name)
         self.assert_no_such_queue(cm)
+        # Another account's queue needs the owner's grant (test_accounts.py covers the rest).
+        with self.assertRaises(ClientError) as cm:
+            other.get_queue_url(QueueName=name, QueueOwnerAWSAccountId="111111111111")
+        self.assert_client_error(cm, "AccessDenied", status=403)
+        owner.add_permission(QueueUrl=url, Label="url", AWSAccountIds=["222222222222"], Actions=["GetQueueUrl"])
         self.assertEqual(other.get_queue_url(QueueName=name, QueueOwnerAWSAccountId="111111111111")["QueueUrl"],
                          url)
 

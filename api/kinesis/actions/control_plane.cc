@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "api/kinesis/kinesis_errors.h"
+#include "api/kinesis/stream_access.h"
 
 namespace shoal::api::kinesis {
 namespace {
@@ -119,6 +120,10 @@ ResolvedResource resolve_resource(const KinesisCall& call) {
     return out;
   }
   out.key = *parsed;
+  if (auto denied = check_stream_access(call, out.key.account, arn)) {
+    out.error = *denied;
+    return out;
+  }
   out.stream = call.streams.find(out.key);
   if (!out.stream) {
     out.error = stream_not_found(out.key.name, out.key.account);

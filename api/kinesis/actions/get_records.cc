@@ -2,12 +2,15 @@
 // NextShardIterator (absent once a closed shard is read to its end, when
 // ChildShards names its children) and MillisBehindLatest; with throughput
 // limits on, ProvisionedThroughputExceededException past the shard's read limit.
+// The caller must be the account the iterator was issued to, and still be
+// let in by the stream's policy when it is not the owner.
 #include <charconv>
 #include <ctime>
 
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
+#include "api/kinesis/stream_access.h"
 
 namespace shoal::api::kinesis {
 namespace {
@@ -49,6 +52,9 @@ ActionResult get_records(const KinesisCall& call) {
     return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
   }
   const storage::StreamKey key{state->account, state->region, state->stream_name};
+  if (auto denied = check_stream_access(call, key.account, stream_arn(key))) return ActionResult::fail(*denied);
+  // An iterator reads for the account it was issued to, and no other.
+  if (state->reader() != call.ctx.account) return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
   const auto shard_id = storage::shard_id_for_index(state->shard_index);
   if (auto arn = string_member(call.input, "StreamARN")) {
     auto named = parse_stream_arn(*arn);

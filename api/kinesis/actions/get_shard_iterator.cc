@@ -77,7 +77,8 @@ ActionResult get_shard_iterator(const KinesisCall& call) {
     }
   }
 
-  auto iterator = resolved.stream->get_shard_iterator(shard_id, request);
+  // GetRecords serves the iterator to this account only.
+  auto iterator = resolved.stream->get_shard_iterator(shard_id, request, call.ctx.account);
   if (!iterator) {
     const auto& status = iterator.status();
     if (status.code() == storage::Status::Code::kNotFound && status.message().starts_with("shard ")) {

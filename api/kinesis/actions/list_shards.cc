@@ -6,6 +6,7 @@
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
+#include "api/kinesis/stream_access.h"
 #include "storage/stream/shard_filter.h"
 
 namespace shoal::api::kinesis {
@@ -109,6 +110,9 @@ ActionResult list_shards(const KinesisCall& call) {
   std::shared_ptr<storage::Stream> stream;
   if (token) {
     if (auto e = page_from_token(*token, now, page)) return ActionResult::fail(*e);
+    if (auto denied = check_stream_access(call, page.key.account, stream_arn(page.key))) {
+      return ActionResult::fail(*denied);
+    }
     stream = call.streams.find(page.key);
     if (!stream || storage::to_epoch_ms(stream->created()) != page.stream_created_ms) {
       return ActionResult::fail(stream_not_found(page.key.name, page.key.account));

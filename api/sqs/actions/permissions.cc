@@ -1,6 +1,8 @@
 // AddPermission / RemovePermission: statements in the queue's Policy
-// attribute, one per label, as AWS writes them.
+// attribute, one per label, as AWS writes them. AddPermission names only
+// actions AWS shares across accounts (queue_access.h), which then enforces them.
 #include "api/sqs/limits.h"
+#include "api/sqs/queue_access.h"
 #include "api/sqs/queue_address.h"
 #include "api/sqs/sqs_action.h"
 #include "api/sqs/sqs_errors.h"
@@ -44,6 +46,12 @@ ActionResult add_permission(const SqsCall& call) {
   const auto* actions = member(call.input, "Actions");
   if (accounts == nullptr || accounts->empty()) return ActionResult::fail(missing_parameter("AWSAccountId"));
   if (actions == nullptr || actions->empty()) return ActionResult::fail(missing_parameter("ActionName"));
+  for (const auto& action : *actions) {
+    const auto& name = action.get_ref<const std::string&>();
+    if (auto refusal = add_permission_refusal(name)) {
+      return ActionResult::fail(invalid_parameter("ActionName", "SQS:" + name, *refusal));
+    }
+  }
 
   auto policy = load_policy(*queue);
   if (has_label(policy, label)) return ActionResult::fail(invalid_parameter("Label", label, "Already exists."));

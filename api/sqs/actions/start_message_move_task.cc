@@ -18,7 +18,8 @@ ActionResult start_message_move_task(const SqsCall& call) {
   }
   std::optional<storage::QueueKey> destination;
   if (member(call.input, "DestinationArn") != nullptr) {
-    auto [queue, error] = resolve_queue_arn(call, "DestinationArn");
+    // Moving into a queue is sending to it.
+    auto [queue, error] = resolve_queue_arn(call, "DestinationArn", "SendMessage");
     if (!queue) return ActionResult::fail(error);
     destination = queue->key();
   }

@@ -1,5 +1,5 @@
-// Shard iterators: round trip, tamper evidence, and the 5-minute lifetime on
-// a manual clock.
+// Shard iterators: round trip, tamper evidence, the 5-minute lifetime on a
+// manual clock, and the account an iterator was issued to.
 #include "storage/stream/shard_iterator.h"
 
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@ namespace shoal::storage {
 namespace {
 
 ShardIteratorState sample(TimePoint issued) {
-  return {"123456789012", "us-east-1", "orders", 1'700'000'000'000, 12, 99, to_epoch_ms(issued)};
+  return {"123456789012", "us-east-1", "orders", 1'700'000'000'000, 12, 99, to_epoch_ms(issued), ""};
 }
 
 }  // namespace
@@ -70,6 +70,40 @@ TEST_CASE("the same key decodes iterators across codec instances") {
   const ShardIteratorCodec b(a.key());
   CHECK(b.decode(a.encode(sample(clock.now())), clock.now()).ok());
   CHECK(ShardIteratorCodec().key().size() == 32);
+}
+
+TEST_CASE("an iterator issued to another account than the owner carries it; the owner's layout is unchanged") {
+  ManualClock clock;
+  const ShardIteratorCodec codec;
+  auto state = sample(clock.now());
+  const auto owners = codec.encode(state);
+  CHECK(codec.decode(owners, clock.now())->reader() == "123456789012");
+
+  state.reader_account = "222222222222";
+  const auto readers = codec.encode(state);
+  CHECK(readers != owners);
+  const auto decoded = codec.decode(readers, clock.now());
+  REQUIRE(decoded.ok());
+  CHECK(*decoded == state);
+  CHECK(decoded->reader() == "222222222222");
+
+  // Naming the owner as reader is the owner's iterator, byte for byte.
+  state.reader_account = state.account;
+  CHECK(codec.encode(state) == owners);
+}
+
+TEST_CASE("an iterator's reader cannot be stripped or swapped: the signature covers it") {
+  ManualClock clock;
+  const ShardIteratorCodec codec;
+  auto state = sample(clock.now());
+  state.reader_account = "222222222222";
+  const auto it = codec.encode(state);
+  for (std::size_t i = 0; i < it.size(); ++i) {
+    std::string bad = it;
+    bad[i] = bad[i] == 'A' ? 'B' : 'A';
+    CAPTURE(i);
+    CHECK_FALSE(codec.decode(bad, clock.now()).ok());
+  }
 }
 
 }  // namespace shoal::storage
