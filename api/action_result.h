@@ -26,6 +26,9 @@ struct ActionResult {
   std::optional<AwsError> error;
   std::unique_ptr<PendingAction> pending;
   std::unique_ptr<StreamingAction> stream;
+  // The queue or stream acted on, for the request log, when the input names
+  // it only indirectly (GetRecords' iterator); else empty.
+  std::string resource;
 
   static ActionResult ok(nlohmann::json out) {
     ActionResult r;

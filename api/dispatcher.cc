@@ -252,6 +252,7 @@ Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const C
 
   if (durability.store != nullptr) DurableStore::take_thread_lsn();
   auto result = service.call(action, input, codec.format(), ctx);
+  if (trace.resource.empty()) trace.resource = std::move(result.resource);
   const auto lsn = durability.store != nullptr ? DurableStore::take_thread_lsn() : 0;
   const model::Shape* shape = operation != nullptr ? operation->output : nullptr;
   if (result.pending) {

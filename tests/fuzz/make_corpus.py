@@ -11,6 +11,7 @@ import json
 import os
 import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
@@ -77,6 +78,33 @@ def write(target, name, data):
         f.write(data)
 
 
+def event_message(headers, payload):
+    """One event-stream frame (api/protocol/event_stream.h): headers are
+    (name, type tag, value bytes) triples."""
+    head = b"".join(bytes([len(n)]) + n.encode() + bytes([t]) + v for n, t, v in headers)
+    prelude = struct.pack(">II", 16 + len(head) + len(payload), len(head))
+    body = prelude + struct.pack(">I", zlib.crc32(prelude)) + head + payload
+    return body + struct.pack(">I", zlib.crc32(body))
+
+
+def string_header(name, value):
+    return (name, 7, struct.pack(">H", len(value)) + value.encode())
+
+
+EVENTS = [
+    ("initial", event_message([string_header(":event-type", "initial-response"),
+                               string_header(":message-type", "event")], b"{}")),
+    ("records", event_message([string_header(":event-type", "SubscribeToShardEvent"),
+                               string_header(":content-type", "application/json"),
+                               string_header(":message-type", "event")],
+                              b'{"Records":[],"ContinuationSequenceNumber":"1","MillisBehindLatest":0}')),
+    ("every-type", event_message([("t", 0, b""), ("f", 1, b""), ("b", 2, b"\x7f"), ("s", 3, b"\x00\x01"),
+                                  ("i", 4, b"\x00\x00\x00\x02"), ("l", 5, b"\x00" * 7 + b"\x03"),
+                                  ("y", 6, b"\x00\x02hi"), ("ts", 8, b"\x00" * 8), ("u", 9, b"\x01" * 16)],
+                                 b"payload")),
+]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--journal", help="a shoal --data-dir to take segment files from")
@@ -93,6 +121,9 @@ def main():
         write("fuzz_query_form", action, bytes([QUERY_OPERATIONS.index(action)]) + form.encode())
     for i, request in enumerate(HTTP):
         write("fuzz_http_request_parser", "request%d" % i, bytes([len(request) // 2]) + request)
+    for name, frame in EVENTS:
+        write("fuzz_event_stream", name, frame)
+    write("fuzz_event_stream", "two-frames", EVENTS[0][1] + EVENTS[1][1])
     write("fuzz_receipt_handle", "base64url", b"AQEjRWeJq83vAAAAAAAAAAEAAAAAAAAAAqqqqqqqqqqq")
     write("fuzz_shard_iterator", "base64", b"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     if args.journal:

@@ -144,9 +144,14 @@ class LogTest(unittest.TestCase):
             kinesis.put_records(StreamName="traced", Records=[{"Data": b"x", "PartitionKey": "k"}] * 500)
             with self.assertRaises(ClientError):
                 kinesis.put_record(StreamName="traced", Data=b"x", PartitionKey="k")
+            iterator = kinesis.get_shard_iterator(StreamName="traced", ShardId="shardId-000000000000",
+                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            kinesis.get_records(ShardIterator=iterator, Limit=1)
         text = server.stderr_text()
         self.assertRegex(text, r"debug request kinesis CreateStream traced 200 [0-9.]+ms")
         self.assertRegex(text, r"debug request kinesis PutRecord traced 400 [0-9.]+ms")
+        # GetRecords names its stream only inside the iterator; the line names it all the same.
+        self.assertRegex(text, r"debug request kinesis GetRecords traced 200 [0-9.]+ms")
 
     def test_start_up_line_names_durable_storage(self):
         with tempfile.TemporaryDirectory() as data_dir:

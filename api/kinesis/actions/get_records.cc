@@ -39,23 +39,13 @@ AwsError iterator_expired(const storage::Status& status, storage::TimePoint now)
                           " which is further in the future than the tolerated delay of 300000 milliseconds.");
 }
 
-}  // namespace
-
-ActionResult get_records(const KinesisCall& call) {
-  const auto now = call.clock.now();
-  const auto text = string_member(call.input, "ShardIterator").value_or("");
-  auto state = call.streams.iterator_codec().decode(text, now);
-  if (!state) {
-    if (state.status().code() == storage::Status::Code::kHandleExpired) {
-      return ActionResult::fail(iterator_expired(state.status(), now));
-    }
-    return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
-  }
-  const storage::StreamKey key{state->account, state->region, state->stream_name};
+// GetRecords once its iterator decoded.
+ActionResult read_records(const KinesisCall& call, const storage::ShardIteratorState& state) {
+  const storage::StreamKey key{state.account, state.region, state.stream_name};
   if (auto denied = check_stream_access(call, key.account, stream_arn(key))) return ActionResult::fail(*denied);
   // An iterator reads for the account it was issued to, and no other.
-  if (state->reader() != call.ctx.account) return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
-  const auto shard_id = storage::shard_id_for_index(state->shard_index);
+  if (state.reader() != call.ctx.account) return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
+  const auto shard_id = storage::shard_id_for_index(state.shard_index);
   if (auto arn = string_member(call.input, "StreamARN")) {
     auto named = parse_stream_arn(*arn);
     if (!named || *named != key) {
@@ -66,7 +56,7 @@ ActionResult get_records(const KinesisCall& call) {
   if (!stream) return ActionResult::fail(shard_does_not_exist(shard_id, key));
 
   const auto limit = static_cast<int>(int_member(call.input, "Limit").value_or(kDefaultLimit));
-  auto outcome = stream->get_records(*state, limit);
+  auto outcome = stream->get_records(state, limit);
   if (!outcome) {
     const auto& status = outcome.status();
     switch (status.code()) {
@@ -94,6 +84,23 @@ ActionResult get_records(const KinesisCall& call) {
     out["ChildShards"] = child_shards_json(got.child_shards);
   }
   return ActionResult::ok(std::move(out));
+}
+
+}  // namespace
+
+ActionResult get_records(const KinesisCall& call) {
+  const auto now = call.clock.now();
+  const auto text = string_member(call.input, "ShardIterator").value_or("");
+  auto state = call.streams.iterator_codec().decode(text, now);
+  if (!state) {
+    if (state.status().code() == storage::Status::Code::kHandleExpired) {
+      return ActionResult::fail(iterator_expired(state.status(), now));
+    }
+    return ActionResult::fail(invalid_argument("Invalid ShardIterator."));
+  }
+  auto result = read_records(call, *state);
+  result.resource = state->stream_name;  // the request names it only inside the iterator
+  return result;
 }
 
 }  // namespace shoal::api::kinesis

@@ -20,6 +20,7 @@ const {
 const { NodeHttp2Handler } = require('@smithy/node-http-handler');
 const { startServer } = require('./shoal_server');
 const { runKinesisDataPlane } = require('./kinesis_data_plane');
+const { runSubscribe } = require('./kinesis_subscribe');
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' };
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/sqs/aws4_request, '
@@ -91,6 +92,18 @@ test('Kinesis data plane over h2c with the default request handler', async () =>
   assert.equal(kinesis.config.requestHandler.constructor.name, 'NodeHttp2Handler');
   try {
     await runKinesisDataPlane(kinesis);
+  } finally {
+    kinesis.destroy();
+  }
+});
+
+test('SubscribeToShard over h2c: records pushed on the connection the puts share', async () => {
+  const kinesis = new KinesisClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  try {
+    await runSubscribe(kinesis, async (seconds) => {
+      const r = await h1request(server.endpoint, 'POST', `/_shoal/clock/advance?seconds=${seconds}`, {}, '');
+      assert.equal(r.status, 200, r.body);
+    });
   } finally {
     kinesis.destroy();
   }

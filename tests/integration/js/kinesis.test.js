@@ -1,12 +1,14 @@
 // Kinesis through the AWS SDK for JavaScript v3 (@aws-sdk/client-kinesis)
 // against the real binary, over HTTP/1.1 (NodeHttpHandler; the Kinesis client
 // would otherwise prefer HTTP/2): create a stream, put and get records, and
-// check that binary data and timestamps round-trip and errors are typed.
+// check that binary data and timestamps round-trip and errors are typed;
+// SubscribeToShard over HTTP/1.1 (chunked).
 'use strict';
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const http = require('node:http');
 const {
   KinesisClient, CreateStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordCommand,
   PutRecordsCommand, GetShardIteratorCommand, GetRecordsCommand, DeleteStreamCommand, ListShardsCommand,
@@ -14,6 +16,7 @@ const {
 } = require('@aws-sdk/client-kinesis');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
 const { startServer } = require('./shoal_server');
+const { runSubscribe } = require('./kinesis_subscribe');
 
 const ACCOUNT = '000000000000';
 let server;
@@ -114,6 +117,15 @@ test('create, put and get records round-trip binary data', async () => {
   assert.equal(seen.size, 21);
 
   await kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+});
+
+test('SubscribeToShard over HTTP/1.1: the event stream arrives chunked beside the puts', async () => {
+  await runSubscribe(kinesis, (seconds) => new Promise((resolve, reject) => {
+    http.request(`${server.endpoint}/_shoal/clock/advance?seconds=${seconds}`, { method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`advance: ${res.statusCode}`))));
+    }).on('error', reject).end();
+  }));
 });
 
 test('a missing stream is a typed ResourceNotFoundException with AWS wording', async () => {

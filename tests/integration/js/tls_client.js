@@ -11,6 +11,7 @@ const { KinesisClient } = require('@aws-sdk/client-kinesis');
 const { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } = require('@aws-sdk/client-sqs');
 const { NodeHttp2Handler } = require('@smithy/node-http-handler');
 const { runKinesisDataPlane } = require('./kinesis_data_plane');
+const { runSubscribe } = require('./kinesis_subscribe');
 
 const endpoint = process.env.SHOAL_TLS_ENDPOINT;
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' };
@@ -24,20 +25,20 @@ function alpn(protocols) {
   });
 }
 
-function getHttp11(path) {
+function request(method, path) {
   return new Promise((resolve, reject) => {
-    https.get(`${endpoint}${path}`, (res) => {
+    https.request(`${endpoint}${path}`, { method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { body += c; });
       res.on('end', () => resolve({ status: res.statusCode, version: res.httpVersion, body }));
-    }).on('error', reject);
+    }).on('error', reject).end();
   });
 }
 
 async function main() {
   assert.equal(await alpn(['h2', 'http/1.1']), 'h2');
-  const health = await getHttp11('/_shoal/health');  // https offers http/1.1 only
+  const health = await request('GET', '/_shoal/health');  // https offers http/1.1 only
   assert.equal(health.status, 200);
   assert.equal(health.version, '1.1');
   assert.match(health.body, /"status"/);
@@ -45,6 +46,10 @@ async function main() {
   const kinesis = new KinesisClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   assert.equal(kinesis.config.requestHandler.constructor.name, 'NodeHttp2Handler');
   await runKinesisDataPlane(kinesis);
+  await runSubscribe(kinesis, async (seconds) => {
+    const r = await request('POST', `/_shoal/clock/advance?seconds=${seconds}`);
+    assert.equal(r.status, 200, r.body);
+  });
   kinesis.destroy();
 
   const sqs = new SQSClient({
