@@ -183,17 +183,10 @@ Result<std::uint64_t> position_in(const Shard& shard, std::string_view shard_id,
 
 Result<std::string> Stream::get_shard_iterator(std::string_view shard_id, const IteratorRequest& request,
                                                std::string_view reader_account) {
-  const auto now = clock_.now();
-  std::lock_guard lock(state_->mutex);
-  auto& s = *state_;
-  s.refresh(now);
-  if (auto st = s.readable(now); !st) return st;
-  const Shard* shard = s.find_shard(shard_id);
-  if (!shard) return Status::not_found("shard " + std::string(shard_id) + " not found");
-  auto next = position_in(*shard, shard_id, request);
+  auto next = start_position(shard_id, request);
   if (!next) return next.status();
-  return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), shard->index(),
-                            *next, to_epoch_ms(now),
+  return iterators_.encode({key_.account, key_.region, key_.name, to_epoch_ms(created_), *parse_shard_id(shard_id),
+                            *next, to_epoch_ms(clock_.now()),
                             reader_account == key_.account ? std::string() : std::string(reader_account)});
 }
 

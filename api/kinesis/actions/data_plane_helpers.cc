@@ -2,6 +2,7 @@
 
 #include "api/common/base64.h"
 #include "api/kinesis/kinesis_errors.h"
+#include "storage/stream/sequence_number.h"
 
 namespace shoal::api::kinesis {
 
@@ -63,6 +64,23 @@ nlohmann::json enhanced_monitoring_json(const std::vector<std::string>& metrics)
   nlohmann::json entry = nlohmann::json::object();
   entry["ShardLevelMetrics"] = metrics;
   return nlohmann::json::array({std::move(entry)});
+}
+
+std::optional<AwsError> check_starting_sequence(std::string_view sequence, std::uint32_t shard_index,
+                                                std::string_view action, std::string_view shard_id,
+                                                const storage::StreamKey& key) {
+  auto parts = storage::decode_sequence_number(sequence);
+  if (!parts) {
+    return invalid_argument("StartingSequenceNumber " + std::string(sequence) + " used in " + std::string(action) +
+                            " on shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
+                            key.account + " is invalid.");
+  }
+  if (parts->shard_index != shard_index) {
+    return invalid_argument("Invalid StartingSequenceNumber. It encodes " +
+                            storage::shard_id_for_index(parts->shard_index) + ", while it was used in a call to a " +
+                            "shard with " + std::string(shard_id));
+  }
+  return std::nullopt;
 }
 
 AwsError stream_not_active_error(const storage::StreamKey& key, storage::StreamStatus status) {

@@ -33,6 +33,13 @@ nlohmann::json child_shards_json(const std::vector<storage::ChildShard>& childre
 // [{"ShardLevelMetrics": [...]}], as Describe* answer it.
 nlohmann::json enhanced_monitoring_json(const std::vector<std::string>& metrics);
 
+// A starting sequence number given to `action` (GetShardIterator,
+// SubscribeToShard) for shard `shard_index`: AWS's InvalidArgumentException
+// when it is malformed or encodes another shard; else nullopt.
+std::optional<AwsError> check_starting_sequence(std::string_view sequence, std::uint32_t shard_index,
+                                                std::string_view action, std::string_view shard_id,
+                                                const storage::StreamKey& key);
+
 // "Stream X under account Y not ACTIVE, instead in state S"
 AwsError stream_not_active_error(const storage::StreamKey& key, storage::StreamStatus status);
 // "Could not find shard S in stream X under account Y."

@@ -6,7 +6,6 @@
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
-#include "storage/stream/sequence_number.h"
 
 namespace shoal::api::kinesis {
 namespace {
@@ -51,16 +50,8 @@ ActionResult get_shard_iterator(const KinesisCall& call) {
     case storage::ShardIteratorType::kAtSequenceNumber:
     case storage::ShardIteratorType::kAfterSequenceNumber: {
       if (!sequence) return ActionResult::fail(position_mismatch(type_name, false));
-      auto parts = storage::decode_sequence_number(*sequence);
-      if (!parts) {
-        return ActionResult::fail(invalid_argument("StartingSequenceNumber " + *sequence +
-                                                   " used in GetShardIterator on shard " + shard_id + " in stream " +
-                                                   key.name + " under account " + key.account + " is invalid."));
-      }
-      if (parts->shard_index != *index) {
-        return ActionResult::fail(invalid_argument("Invalid StartingSequenceNumber. It encodes " +
-                                                   storage::shard_id_for_index(parts->shard_index) +
-                                                   ", while it was used in a call to a shard with " + shard_id));
+      if (auto bad = check_starting_sequence(*sequence, *index, "GetShardIterator", shard_id, key)) {
+        return ActionResult::fail(*bad);
       }
       request.sequence_number = *sequence;
       break;

@@ -8,7 +8,6 @@
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
 #include "api/kinesis/shard_subscription.h"
-#include "storage/stream/sequence_number.h"
 
 namespace shoal::api::kinesis {
 
@@ -44,16 +43,8 @@ ActionResult subscribe_to_shard(const KinesisCall& call) {
       return ActionResult::fail(
           invalid_argument("StartingPosition of type " + type_name + " requires a SequenceNumber."));
     }
-    auto parts = storage::decode_sequence_number(*sequence);
-    if (!parts) {
-      return ActionResult::fail(invalid_argument("StartingSequenceNumber " + *sequence +
-                                                 " used in SubscribeToShard on shard " + shard_id + " in stream " +
-                                                 key.name + " under account " + key.account + " is invalid."));
-    }
-    if (parts->shard_index != *index) {
-      return ActionResult::fail(invalid_argument("Invalid StartingSequenceNumber. It encodes " +
-                                                 storage::shard_id_for_index(parts->shard_index) +
-                                                 ", while it was used in a call to a shard with " + shard_id));
+    if (auto bad = check_starting_sequence(*sequence, *index, "SubscribeToShard", shard_id, key)) {
+      return ActionResult::fail(*bad);
     }
     request.sequence_number = *sequence;
   }
