@@ -27,6 +27,14 @@
 #include "storage/random.h"
 
 namespace shoal::api {
+
+// The data log an answer waits for (none in memory), and whether a held
+// answer parks (async) or blocks its thread until durable.
+struct Durability {
+  storage::durability::DurableStore* store = nullptr;
+  bool async = true;
+};
+
 namespace {
 
 constexpr std::string_view kSqsTarget = "AmazonSQS.";
@@ -92,12 +100,6 @@ Outcome answer(ApiResponse response) {
 }
 
 using storage::durability::DurableStore;
-
-// Holds an answer until the changes it acknowledges are durable.
-struct Durability {
-  DurableStore* store = nullptr;
-  bool async = true;
-};
 
 // `unavailable` renders the 503 a change gets when the log cannot take it;
 // null for a read, whose answer acknowledges nothing of its own.

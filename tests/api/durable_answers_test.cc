@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/dispatcher.h"
+#include "tests/api/api_requests.h"
 #include "storage/journal/journal_files.h"
 
 namespace shoal::api {
@@ -51,32 +52,10 @@ DispatcherOptions durable_options(const TempDir& dir, storage::journal::MemoryFi
   return o;
 }
 
-ApiRequest sqs(const std::string& action, const json& body) {
-  ApiRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers = {{"x-amz-target", "AmazonSQS." + action},
-               {"content-type", "application/x-amz-json-1.0"},
-               {"host", "localhost:4566"}};
-  r.body = body.dump();
-  return r;
-}
-
-ApiRequest kinesis(const std::string& action, const json& body) {
-  ApiRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers = {{"x-amz-target", "Kinesis_20131202." + action}, {"content-type", "application/x-amz-json-1.1"}};
-  r.body = body.dump();
-  return r;
-}
-
-ApiRequest control(const std::string& method, const std::string& path) {
-  ApiRequest r;
-  r.method = method;
-  r.path = path;
-  return r;
-}
+// The shared request builders under this file's short names.
+constexpr auto sqs = test::sqs_request;
+constexpr auto kinesis = test::kinesis_request;
+constexpr auto control = test::control_request;
 
 // The answer, waiting for a parked one the way the server does (woken by
 // the journal's writer thread).

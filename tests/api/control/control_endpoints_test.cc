@@ -9,31 +9,16 @@
 #include <string>
 
 #include "api/dispatcher.h"
+#include "tests/api/api_requests.h"
 
 namespace shoal::api {
 namespace {
 
 using nlohmann::json;
 
-ApiRequest sqs(const std::string& action, const json& body) {
-  ApiRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers = {{"x-amz-target", "AmazonSQS." + action},
-               {"content-type", "application/x-amz-json-1.0"},
-               {"host", "localhost:4566"}};
-  r.body = body.dump();
-  return r;
-}
-
-ApiRequest kinesis(const std::string& action, const json& body) {
-  ApiRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers = {{"x-amz-target", "Kinesis_20131202." + action}, {"content-type", "application/x-amz-json-1.1"}};
-  r.body = body.dump();
-  return r;
-}
+// The shared request builders under this file's short names.
+constexpr auto sqs = test::sqs_request;
+constexpr auto kinesis = test::kinesis_request;
 
 ApiRequest control(const std::string& method, const std::string& path, const std::string& query = "",
                    const std::string& body = "") {
