@@ -5,6 +5,7 @@
 // acknowledged record. A start on a full disk comes up stalled.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -29,14 +30,20 @@ std::uint64_t used(const MemoryFileSystem& fs) {
   return n;
 }
 
-// The writer retries every millisecond: this waits for one that works.
-bool wait_writable(Journal& j) {
+// Waits (up to 10 s) for what another thread does after waking the waiters.
+template <typename Done>
+bool eventually(Done done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!j.writable()) {
+  while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::yield();
   }
   return true;
+}
+
+// The writer retries every millisecond: this waits for one that works.
+bool wait_writable(Journal& j) {
+  return eventually([&] { return j.writable(); });
 }
 
 }  // namespace
@@ -45,9 +52,10 @@ TEST_CASE(
     "a full disk stalls the log; once there is room the kept records are written whole, in order") {
   MemoryFileSystem fs;
   Options options = quick_retry(fs);
-  std::vector<std::string> stalls;
-  int resumes = 0;
-  options.on_stall = [&](const std::string& why) { stalls.push_back(why); };
+  // Heard on the writer thread, after the waiters wake: the test waits for them.
+  std::atomic<int> stalls = 0;
+  std::atomic<int> resumes = 0;
+  options.on_stall = [&](const std::string&) { ++stalls; };
   options.on_resume = [&] { ++resumes; };
   Opened o = open_journal(options);
   REQUIRE(o.journal);
@@ -58,7 +66,7 @@ TEST_CASE(
   CHECK_FALSE(o.journal->wait_durable(failed));
   CHECK_FALSE(o.journal->writable());
   CHECK(o.journal->failure().find("No space left on device") != std::string::npos);
-  REQUIRE(stalls.size() == 1);
+  REQUIRE(eventually([&] { return stalls == 1; }));
   std::optional<bool> told;
   const Lsn kept = o.journal->append("kept while stalled");
   o.journal->on_durable(kept, [&](bool durable) { told = durable; });
@@ -70,8 +78,8 @@ TEST_CASE(
   REQUIRE(wait_writable(*o.journal));
   CHECK(o.journal->wait_durable(kept));
   CHECK(o.journal->wait_durable(o.journal->append("acked-1")));
-  CHECK(resumes == 1);
-  CHECK(stalls.size() == 1);
+  CHECK(eventually([&] { return resumes == 1; }));
+  CHECK(stalls == 1);
   fs.power_off();
   o.journal.reset();
   fs.crash();
