@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 
+import h2c_client
 import peers
 import workloads
 
@@ -58,39 +59,31 @@ def frames(buffer):
     return out, buffer
 
 
-class Subscriber(threading.Thread):
-    """Reads the event stream; records when each record (by its data) arrived."""
+class Arrivals:
+    """Decodes a subscription's event stream as its bytes come (from either
+    protocol) and notes when each record, by its data, was read."""
 
-    def __init__(self, port, consumer_arn):
-        super().__init__(daemon=True)
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        body = {"ConsumerARN": consumer_arn, "ShardId": "shardId-000000000000", "StartingPosition": {"Type": "LATEST"}}
-        self.conn.request("POST", "/", body=json.dumps(body).encode(), headers=headers("SubscribeToShard"))
-        self.resp = self.conn.getresponse()
-        if self.resp.status != 200:
-            raise workloads.StepFailed(f"SubscribeToShard answered {self.resp.status}: {self.resp.read()[:200]!r}")
+    def __init__(self):
+        self.buffer = b""
         self.arrived = {}
+        self.initial = threading.Event()
         self.cv = threading.Condition()
-        self.stop = False
 
-    def run(self):
-        buffer = b""
-        while not self.stop:
-            try:
-                chunk = self.resp.read1(65536)
-            except (OSError, ValueError, AttributeError, http.client.HTTPException):
-                return  # closed by measure() at the end
-            if not chunk:
-                return
-            now = time.perf_counter()
-            messages, buffer = frames(buffer + chunk)
-            for hdrs, payload in messages:
-                if hdrs.get(":event-type") != "SubscribeToShardEvent":
-                    continue
-                with self.cv:
-                    for r in json.loads(payload)["Records"]:
-                        self.arrived[base64.b64decode(r["Data"]).decode()] = now
-                    self.cv.notify_all()
+    def feed(self, chunk, now):
+        messages, self.buffer = frames(self.buffer + chunk)
+        for hdrs, payload in messages:
+            if hdrs.get(":event-type") == "initial-response":
+                self.initial.set()
+            if hdrs.get(":event-type") != "SubscribeToShardEvent":
+                continue
+            with self.cv:
+                for r in json.loads(payload)["Records"]:
+                    self.arrived[base64.b64decode(r["Data"]).decode()] = now
+                self.cv.notify_all()
+
+    def wait_initial(self, timeout=10.0):
+        if not self.initial.wait(timeout):
+            raise workloads.StepFailed(f"no initial-response within {timeout} s")
 
     def wait_for(self, key, timeout=10.0):
         with self.cv:
@@ -99,57 +92,171 @@ class Subscriber(threading.Thread):
             return self.arrived[key]
 
 
-def measure(port, count):
-    """{p50_ms, p99_ms, max_ms, count} of put-to-push latency on a running server."""
+def subscribe_body(consumer_arn, shard="shardId-000000000000"):
+    return json.dumps({"ConsumerARN": consumer_arn, "ShardId": shard,
+                       "StartingPosition": {"Type": "LATEST"}}).encode()
+
+
+class Http1Client:
+    """The subscription on its own connection (a thread reads the chunked
+    event stream), the puts on a keep-alive one, as boto3 does."""
+
+    def __init__(self, port, consumer_arn):
+        self.arrivals = Arrivals()
+        self.sub = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.sub.request("POST", "/", body=subscribe_body(consumer_arn), headers=headers("SubscribeToShard"))
+        self.resp = self.sub.getresponse()
+        if self.resp.status != 200:
+            raise workloads.StepFailed(f"SubscribeToShard answered {self.resp.status}: {self.resp.read()[:200]!r}")
+        self.stop = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.putter = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def _read(self):
+        while not self.stop:
+            try:
+                chunk = self.resp.read1(65536)
+            except (OSError, ValueError, AttributeError, http.client.HTTPException):
+                return  # closed by close() at the end
+            if not chunk:
+                return
+            self.arrivals.feed(chunk, time.perf_counter())
+
+    def put(self, body):
+        self.putter.request("POST", "/", body=body, headers=headers("PutRecord"))
+        reply = self.putter.getresponse()
+        reply.read()
+        if reply.status != 200:
+            raise workloads.StepFailed(f"PutRecord answered {reply.status}")
+
+    def close(self):
+        self.stop = True
+        self.putter.close()
+        self.sub.close()
+        self.reader.join(timeout=5)
+
+
+def h2_headers(action):
+    return [(k.lower(), v) for k, v in headers(action).items()]
+
+
+class H2Client:
+    """One h2c connection carrying both, as the JS SDK v3 and the KCL do: the
+    subscription on one stream, each put on a new one."""
+
+    def __init__(self, port, consumer_arn):
+        self.arrivals = Arrivals()
+        self.conn = h2c_client.Connection(port)
+        self.sub = self.conn.request(h2_headers("SubscribeToShard"), subscribe_body(consumer_arn),
+                                     on_data=self.arrivals.feed)
+
+    def put(self, body):
+        stream = self.conn.request(h2_headers("PutRecord"), body)
+        if not stream.ended.wait(30):
+            raise workloads.StepFailed("PutRecord over h2c: no answer within 30 s")
+        if not stream.status_ok or stream.reset is not None or b"SequenceNumber" not in stream.body:
+            raise workloads.StepFailed(f"PutRecord over h2c answered {bytes(stream.body)[:200]!r} "
+                                       f"(reset {stream.reset}, subscription reset {self.sub.reset})")
+
+    def close(self):
+        self.conn.close()
+
+
+PROTOCOLS = {"HTTP/1.1": Http1Client, "h2c": H2Client}
+
+
+def measure(port, count, protocol="HTTP/1.1"):
+    """{p50_ms, p99_ms, max_ms, count} of put-to-push latency on a running
+    server, over one protocol (a key of PROTOCOLS)."""
+    return summary(latencies(port, count, protocol))
+
+
+def latencies(port, count, protocol):
+    """count put-to-push latencies in ms (after count // 10 more warming up)
+    on a new stream and consumer."""
     name = f"latency-{os.getpid()}-{time.monotonic_ns()}"
     workloads.aws_call(port, "kinesis", "CreateStream", {"StreamName": name, "ShardCount": 1})
     arn = workloads.aws_call(port, "kinesis", "DescribeStreamSummary", {"StreamName": name})[
         "StreamDescriptionSummary"]["StreamARN"]
     consumer = workloads.aws_call(port, "kinesis", "RegisterStreamConsumer",
                                   {"StreamARN": arn, "ConsumerName": "bench"})["Consumer"]["ConsumerARN"]
-    sub = Subscriber(port, consumer)
-    sub.start()
-    putter = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies = []
+    client = PROTOCOLS[protocol](port, consumer)
+    out = []
     try:
+        client.arrivals.wait_initial()
         for i in range(count + count // 10):  # the first tenth warms up
             key = str(i)
             body = json.dumps({"StreamName": name, "PartitionKey": "k",
                                "Data": base64.b64encode(key.encode()).decode()}).encode()
             sent = time.perf_counter()
-            putter.request("POST", "/", body=body, headers=headers("PutRecord"))
-            reply = putter.getresponse()
-            reply.read()
-            if reply.status != 200:
-                raise workloads.StepFailed(f"PutRecord answered {reply.status}")
-            pushed = sub.wait_for(key)
+            client.put(body)
+            pushed = client.arrivals.wait_for(key)
             if i >= count // 10:
-                latencies.append((pushed - sent) * 1000)
+                out.append((pushed - sent) * 1000)
     finally:
-        sub.stop = True
-        putter.close()
-        sub.conn.close()
-        sub.join(timeout=5)
-    latencies.sort()
-    return {"count": len(latencies), "p50_ms": statistics.median(latencies),
-            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], "max_ms": latencies[-1]}
+        client.close()
+    return out
+
+
+def summary(values):
+    values = sorted(values)
+    return {"count": len(values), "p50_ms": statistics.median(values),
+            "p99_ms": values[min(len(values) - 1, int(len(values) * 0.99))], "max_ms": values[-1]}
+
+
+def latency_rows(server, count, rounds):
+    """{protocol: summary} with the protocols taking turns, count / rounds puts
+    each turn, so a change in the machine's load falls on both alike."""
+    per_round = max(1, count // rounds)
+    samples = {p: [] for p in PROTOCOLS}
+    for _ in range(rounds):
+        for protocol in PROTOCOLS:
+            samples[protocol] += latencies(server.port, per_round, protocol)
+    return {p: summary(v) for p, v in samples.items()}
 
 
 def main():
+    import subscribe_idle  # it imports from here
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--count", type=int, default=2000)
-    ap.add_argument("--binary", default=os.path.join(BUILD, "shoal"))
+    ap.add_argument("--count", type=int, default=2000, help="measured puts per protocol")
+    ap.add_argument("--rounds", type=int, default=4, help="turns the protocols take (count / rounds puts each)")
+    ap.add_argument("--idle", type=int, default=1000,
+                    help="idle subscriptions whose RSS is measured per protocol (0: skip)")
+    ap.add_argument("--binary", default=os.environ.get("SHOAL_BINARY", os.path.join(BUILD, "shoal")))
     ap.add_argument("--server-args", default="", help="extra shoal flags, e.g. \"--threads 1\"")
     args = ap.parse_args()
-    try:
-        server = peers.Shoal(os.path.abspath(args.binary), shlex.split(args.server_args))
-    except peers.Unavailable as e:
-        sys.exit(f"bench: {e}")
-    with server:
-        r = measure(server.port, args.count)
+
+    def shoal():
+        try:
+            return peers.Shoal(os.path.abspath(args.binary), shlex.split(args.server_args))
+        except peers.Unavailable as e:
+            sys.exit(f"bench: {e}")
+
     label = args.server_args or "default"
-    print(f"put-to-push over HTTP/1.1 [{label}]: p50 {r['p50_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, "
-          f"max {r['max_ms']:.3f} ms ({r['count']} puts, one at a time)", flush=True)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} [{label}]", flush=True)
+    if args.count > 0:
+        with shoal() as server:
+            rows = latency_rows(server, args.count, args.rounds)
+        for protocol, r in rows.items():
+            print(f"put-to-push over {protocol}: p50 {r['p50_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, "
+                  f"max {r['max_ms']:.3f} ms ({r['count']} puts, one at a time)", flush=True)
+        h1, h2 = rows["HTTP/1.1"], rows["h2c"]
+        print(f"h2c / HTTP/1.1: p50 {h2['p50_ms'] / h1['p50_ms']:.2f}x, p99 {h2['p99_ms'] / h1['p99_ms']:.2f}x",
+              flush=True)
+    if args.idle > 0:
+        per = {}
+        for protocol in PROTOCOLS:
+            r = subscribe_idle.run(shoal(), args.idle, protocol)
+            per[protocol] = r["per_subscription_kib"]
+            print(f"{args.idle} idle subscriptions over {protocol}: RSS fresh {r['fresh']:.1f} MiB, "
+                  f"after setup {r['setup']:.1f} MiB, open {r['open']:.1f} MiB "
+                  f"(+{r['open'] - r['setup']:.1f} MiB, {r['per_subscription_kib']:.1f} KiB each; "
+                  f"opened in {r['open_s']:.1f} s), after disconnect {r['closed']:.1f} MiB "
+                  f"(health back to 0 in {r['freed_s']:.2f} s)", flush=True)
+        print(f"h2c / HTTP/1.1 per subscription: {per['h2c'] / per['HTTP/1.1']:.2f}x", flush=True)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
 if __name__ == "__main__":
