@@ -4,8 +4,10 @@ SETTINGS_MAX_CONCURRENT_STREAMS). A subscription is one (consumer, shard)
 pair and a stream takes at most 20 consumers, so N subscriptions use N / 20
 one-shard streams of 20 consumers each. Figures: RSS of the fresh server,
 after that setup, with the N subscriptions open (all answered with their
-initial-response and counted by /_shoal/health), and after the clients
-disconnect (health back to 0: a subscriber that leaves is freed).
+initial-response and counted by /_shoal/health), after the clients
+disconnect (health back to 0: a subscriber that leaves is freed), and with
+them open again in later cycles (glibc keeps freed memory, so RSS does not
+drop; it must not climb either).
 
 Clients keep reading while the figures are taken (the empty keep-alive events
 every 5 s), as an idle SDK does. bench/subscribe.py --idle N calls run().
@@ -19,6 +21,7 @@ import time
 import urllib.request
 
 import h2c_client
+import peers
 import workloads
 from subscribe import h2_headers, headers, subscribe_body
 
@@ -54,7 +57,7 @@ def wait_subscriptions(port, wanted, timeout):
 def settled_rss(server):
     """RSS once the server has had a moment to finish what it was doing."""
     time.sleep(0.5)
-    return server.rss_mib()
+    return peers.rss_mib(server.proc.pid)
 
 
 def create_consumers(port, count):
@@ -141,24 +144,34 @@ class H2Subscriptions:
             conn.close()
 
 
-def run(server, count, protocol):
-    """{fresh, setup, open, closed} RSS in MiB, per_subscription_kib, and the
-    seconds the server took to free them, on a fresh (not yet started) server."""
+def open_and_close(server, arns, opener):
+    """Opens every subscription, waits for the count, takes the RSS, closes
+    them all and waits for the count to drop back: (rss, open s, freed s)."""
+    started = time.monotonic()
+    subs = opener(server.port, arns)
+    try:
+        open_s = time.monotonic() - started
+        wait_subscriptions(server.port, len(arns), 30)
+        rss = settled_rss(server)
+    finally:
+        subs.close()
+    return rss, open_s, wait_subscriptions(server.port, 0, 30)
+
+
+def run(server, count, protocol, cycles=3):
+    """RSS in MiB of a fresh (not yet started) server: fresh, setup, open (with
+    the subscriptions), closed (after the first disconnect), reopened (RSS
+    with them open in each later cycle: level if what was freed is reused,
+    rising if something leaks); per_subscription_kib, and the seconds the
+    server took to open and to free them the first time."""
     raise_fd_limit(count + 1024)
     opener = Http1Subscriptions if protocol == "HTTP/1.1" else H2Subscriptions
     with server:
         out = {"fresh": settled_rss(server)}
         arns = create_consumers(server.port, count)
         out["setup"] = settled_rss(server)
-        started = time.monotonic()
-        subs = opener(server.port, arns)
-        try:
-            out["open_s"] = time.monotonic() - started
-            wait_subscriptions(server.port, count, 30)
-            out["open"] = settled_rss(server)
-        finally:
-            subs.close()
-        out["freed_s"] = wait_subscriptions(server.port, 0, 30)
+        out["open"], out["open_s"], out["freed_s"] = open_and_close(server, arns, opener)
         out["closed"] = settled_rss(server)
+        out["reopened"] = [open_and_close(server, arns, opener)[0] for _ in range(cycles - 1)]
     out["per_subscription_kib"] = (out["open"] - out["setup"]) * 1024 / count
     return out

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import unittest
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
@@ -17,6 +18,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration"))
 import boto3  # noqa: E402
 
 import http2  # noqa: E402
+import subscribe  # noqa: E402
+import subscribe_idle  # noqa: E402
 import workloads  # noqa: E402
 from shoal_server import ServerTestCase  # noqa: E402
 
@@ -100,8 +103,24 @@ class BenchToolsTest(ServerTestCase):
         self.assertTrue(self.kinesis.get_records(ShardIterator=it, Limit=10)["Records"])
 
 
-if __name__ == "__main__":
-    unittest.main()
+class SubscribeBenchTest(ServerTestCase):
+    def test_put_to_push_is_measured_over_http11_and_h2c(self):
+        # 300 pushes are past h2c's initial 64 KiB window: the client's
+        # WINDOW_UPDATEs must keep the subscription stream flowing.
+        for protocol in subscribe.PROTOCOLS:
+            r = subscribe.measure(self.server.port, 300, protocol)
+            self.assertEqual(r["count"], 300, protocol)
+            self.assertGreater(r["p50_ms"], 0, protocol)
+
+    def test_idle_subscriptions_open_counted_and_freed_over_both_protocols(self):
+        # 25 consumers span two streams (20 per stream at most); 10 h2c
+        # streams per connection instead of 100 checks the grouping in small.
+        arns = subscribe_idle.create_consumers(self.server.port, 25)
+        self.assertEqual(len(set(arns)), 25)
+        with mock.patch.object(subscribe_idle, "STREAMS_PER_H2_CONNECTION", 10):
+            for opener in (subscribe_idle.Http1Subscriptions, subscribe_idle.H2Subscriptions):
+                rss, _, _ = subscribe_idle.open_and_close(self.server, arns, opener)  # waits for 25, then 0
+                self.assertGreater(rss, 0)
 
 
 @unittest.skipUnless(shutil.which("h2load"), "h2load (nghttp2-client) is missing")
@@ -114,3 +133,7 @@ class Http2BenchTest(ServerTestCase):
                 r = http2.h2load(1, self.server.port, headers, body, 2, 1 if http1 else 4, http1)
                 self.assertGreater(r["ops"], 0, workload)
                 self.assertEqual(r["errors"], 0, "%s over %s" % (workload, "HTTP/1.1" if http1 else "h2c"))
+
+
+if __name__ == "__main__":
+    unittest.main()
