@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Put-to-push latency of SubscribeToShard: the time from sending a PutRecord
-to reading that record's event from a subscription, p50 and p99.
+to reading that record's event from a subscription, p50 and p99, over
+HTTP/1.1 and h2c on the same server, the protocols taking turns.
 
-A fresh Shoal, a 1-shard stream and one consumer; one raw HTTP/1.1
-subscription (chunked event stream, decoded here); puts one at a time on a
-keep-alive connection, each waiting for its push before the next, so every
-figure is one record's trip, with no queueing behind earlier ones.
+A 1-shard stream and one consumer per turn. HTTP/1.1: a raw subscription
+(chunked event stream, decoded here) and puts on a keep-alive connection, as
+boto3 does. h2c: one connection carrying the subscription on one stream and
+each put on another, as the JS SDK v3 and the KCL do (h2c_client.py). Puts go
+one at a time, each waiting for its push before the next, so every figure is
+one record's trip, with no queueing behind earlier ones. Then the RSS of idle
+subscriptions over each protocol (subscribe_idle.py).
 
-    python3 bench/subscribe.py                       # 2,000 puts
-    python3 bench/subscribe.py --count 500 --server-args "--data-dir /tmp/d"
+    python3 bench/subscribe.py                       # 2,000 puts, 1,000 idle subscriptions
+    python3 bench/subscribe.py --count 500 --idle 0 --server-args "--data-dir /tmp/d"
 
-measure(port, count) is the step bench/run.py (or an HTTP/2 variant) can call.
+measure(port, count, protocol) is the step another runner can call.
 A measurement, not a test: it prints figures and never fails on them.
 """
 import argparse
