@@ -254,12 +254,12 @@ def main():
         for protocol in PROTOCOLS:
             r = subscribe_idle.run(shoal(), args.idle, protocol)
             per[protocol] = r["per_subscription_kib"]
+            reopened = " / ".join(f"{x:.1f}" for x in r["reopened"])
             print(f"{args.idle} idle subscriptions over {protocol}: RSS fresh {r['fresh']:.1f} MiB, "
                   f"after setup {r['setup']:.1f} MiB, open {r['open']:.1f} MiB "
                   f"(+{r['open'] - r['setup']:.1f} MiB, {r['per_subscription_kib']:.1f} KiB each; "
                   f"opened in {r['open_s']:.1f} s), after disconnect {r['closed']:.1f} MiB "
-                  f"(health back to 0 in {r['freed_s']:.2f} s), open again {' / '.join(f'{x:.1f}' for x in r['reopened'])} MiB",
-                  flush=True)
+                  f"(health back to 0 in {r['freed_s']:.2f} s), open again {reopened} MiB", flush=True)
         print(f"h2c / HTTP/1.1 per subscription: {per['h2c'] / per['HTTP/1.1']:.2f}x", flush=True)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
