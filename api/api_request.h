@@ -18,6 +18,7 @@ struct ApiRequest {
   std::string query;   // raw query string without '?', may be empty
   Headers headers;     // lower-case names
   std::string body;
+  bool tls = false;  // arrived over TLS: the URLs we hand out say https
 
   // First value of a header (name given in lower case), or empty.
   std::string_view header(std::string_view lower_name) const {

@@ -62,6 +62,7 @@ RequestContext make_request_context(const ApiRequest& request, std::string_view 
   ctx.region = count >= 3 && !parts[2].empty() ? std::string(parts[2]) : std::string(kDefaultRegion);
   ctx.host = !advertised_host.empty() ? std::string(advertised_host) : std::string(request.header("host"));
   if (ctx.host.empty()) ctx.host = "localhost:4566";
+  if (request.tls) ctx.scheme = "https";
   return ctx;
 }
 

@@ -19,6 +19,7 @@ struct RequestContext {
   std::string account;     // 12 digits
   std::string region;
   std::string host;  // host[:port] for URLs we hand out
+  std::string_view scheme = "http";  // of those URLs: "https" for a request over TLS
 };
 
 // Reads `Credential=AKID/date/region/service/aws4_request` from the

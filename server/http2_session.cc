@@ -524,6 +524,7 @@ void Http2Session::handle_request(Stream& stream) {
         "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
   }
   stream.head_method = stream.request.method == "HEAD";
+  stream.request.tls = stream_.is_tls();
   api::Outcome outcome;
   const std::size_t body_bytes = stream.request.body.size();
   try {

@@ -170,7 +170,9 @@ void HttpSession::handle_request() {
   api::Outcome outcome;
   const std::size_t body_bytes = parser_->body_bytes();
   try {
-    outcome = config_.dispatcher.handle(parser_->release());
+    auto request = parser_->release();
+    request.tls = stream_.is_tls();
+    outcome = config_.dispatcher.handle(std::move(request));
   } catch (const std::exception& e) {
     log_internal_error("handling a request", e.what());
     outcome = {};

@@ -120,7 +120,7 @@ class QueryCodec final : public Codec {
     if (value != nullptr && !value->contains("QueueUrl") && is_queue_path(request.path)) {
       const auto* operation = sqs_query_model().operation(action);
       if (operation != nullptr && operation->input != nullptr && operation->input->find_member("QueueUrl")) {
-        (*value)["QueueUrl"] = "http://" + ctx.host + request.path;
+        (*value)["QueueUrl"] = std::string(ctx.scheme) + "://" + ctx.host + request.path;
       }
     }
     return decoded;

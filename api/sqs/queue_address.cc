@@ -5,7 +5,7 @@
 namespace shoal::api::sqs {
 
 std::string queue_url(const RequestContext& ctx, const storage::QueueKey& key) {
-  return "http://" + ctx.host + "/" + key.account + "/" + key.name;
+  return std::string(ctx.scheme) + "://" + ctx.host + "/" + key.account + "/" + key.name;
 }
 
 std::string queue_arn(const storage::QueueKey& key) {
