@@ -19,6 +19,9 @@ struct ApiRequest {
   Headers headers;     // lower-case names
   std::string body;
   bool tls = false;  // arrived over TLS: the URLs we hand out say https
+  // Built in-process (the start-up config), never by the server: strict
+  // authentication lets it through unsigned.
+  bool internal = false;
 
   // First value of a header (name given in lower case), or empty.
   std::string_view header(std::string_view lower_name) const {

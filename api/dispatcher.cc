@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "api/auth/auth_errors.h"
 #include "api/durable_pending.h"
 #include "api/event_stream_response.h"
 #include "storage/durability/iterator_key.h"
@@ -179,8 +180,9 @@ struct Dispatcher::Impl {
   }
 
   // The shared request path once service, action and codec are known.
+  // `ctx` takes the account of the key that signed, in strict mode.
   Outcome run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
-              const RequestContext& ctx, RequestTrace trace);
+              RequestContext& ctx, RequestTrace trace);
   // An answer decided before the action could run (bad target, content type).
   Outcome early(ApiResponse response, RequestTrace trace) {
     trace.finish(response.status);
@@ -198,6 +200,7 @@ struct Dispatcher::Impl {
   sqs::SqsService sqs;
   storage::StreamRegistry streams;
   kinesis::KinesisService kinesis;
+  auth::Authenticator authenticator{options.auth};
   FaultRules faults;
   Metrics metrics;
   ParkedPolls parked;
@@ -209,11 +212,21 @@ struct Dispatcher::Impl {
 };
 
 Outcome Dispatcher::Impl::run(Service& service, std::string_view action, const Codec& codec, const ApiRequest& request,
-                              const RequestContext& ctx, RequestTrace trace) {
+                              RequestContext& ctx, RequestTrace trace) {
   if (!codec.accepts_method(request.method)) {
     return early(
         codec.error({"MethodNotAllowed", "", 405, true, "AWS JSON and CBOR requests must use POST."}, ctx.request_id),
         std::move(trace));
+  }
+  if (authenticator.strict() && !request.internal) {
+    const auto signed_as = &service == &kinesis ? auth::SignedService::kKinesis : auth::SignedService::kSqs;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+    auto verdict = authenticator.verify(request, signed_as, now);
+    if (auto* failure = std::get_if<auth::AuthFailure>(&verdict)) {
+      return early(codec.error(auth::auth_error(*failure, signed_as), ctx.request_id), std::move(trace));
+    }
+    const auto* key = std::get<const auth::AccessKey*>(verdict);
+    if (!key->account.empty()) ctx.account = key->account;
   }
   const auto* operation = service.model().operation(action);
   auto parsed = codec.parse_request(request, action, operation != nullptr ? operation->input : nullptr, ctx);

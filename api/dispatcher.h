@@ -3,7 +3,8 @@
 // action and renders the answer or the AWS error. Control endpoints
 // (/_shoal/..., /_aws/sqs/messages; api/control/) are recognised by path
 // first. Before an action runs, fault rules may replace its answer, delay it
-// or drop the connection. Thread-safe: any number of server threads may call
+// or drop the connection. With strict authentication the signature is
+// checked first (api/auth/). Thread-safe: any number of server threads may call
 // handle() at once.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "api/api_request.h"
+#include "api/auth/authenticator.h"
 #include "api/pending_response.h"
 #include "api/streaming_response.h"
 #include "storage/clock.h"
@@ -36,6 +38,9 @@ struct DispatcherOptions {
   // 1.0k SendMessage/s): a blocked thread holds back every request behind it,
   // so fewer share each fsync.
   bool durable_answer_async = true;
+  // Strict: every SQS and Kinesis request must carry a valid SigV4
+  // signature by one of these keys (control endpoints never do).
+  auth::AuthConfig auth;
   std::string version = "dev";             // reported by /_shoal/health
   std::string storage_mode = "memory";
 };
