@@ -125,6 +125,39 @@ class Reader {
     }
   }
 
+  // auth: {mode: strict, keys: [{access_key_id, secret_access_key, account}]}
+  void auth(const YAML::Node& node, StartupConfig& out) {
+    expect(node, YAML::NodeType::Map, "auth", "a mapping with mode and keys");
+    check_keys(node, "auth", {"mode", "keys"});
+    if (const YAML::Node mode = node["mode"]) {
+      std::string value = scalar(mode, "auth mode");
+      if (value != "permissive" && value != "strict") {
+        fail(mode, "auth mode: expected permissive or strict, found '" + value + "'");
+      }
+      out.auth_mode = value;
+    }
+    if (const YAML::Node keys = node["keys"]) {
+      expect(keys, YAML::NodeType::Sequence, "auth keys", "a list of keys");
+      for (const auto& k : keys) {
+        expect(k, YAML::NodeType::Map, "auth key", "a mapping with access_key_id and secret_access_key");
+        check_keys(k, "auth key", {"access_key_id", "secret_access_key", "account"});
+        if (!k["access_key_id"]) fail(k, "auth key: 'access_key_id' is missing");
+        if (!k["secret_access_key"]) fail(k, "auth key: 'secret_access_key' is missing");
+        AuthKey key;
+        key.id = scalar(k["access_key_id"], "auth key access_key_id");
+        key.secret = scalar(k["secret_access_key"], "auth key secret_access_key");
+        if (const YAML::Node account = k["account"]) {
+          key.account = scalar(account, "auth key account");
+          if (key.account.size() != 12 || key.account.find_first_not_of("0123456789") != std::string::npos) {
+            fail(account, "auth key account: '" + key.account + "' is not a 12-digit account id (quote it)");
+          }
+        }
+        if (key.id.empty() || key.secret.empty()) fail(k, "auth key: the id and the secret must not be empty");
+        out.auth_keys.push_back(std::move(key));
+      }
+    }
+  }
+
   void accounts(const YAML::Node& node, StartupConfig& out) {
     expect(node, YAML::NodeType::Map, "accounts", "a mapping of 12-digit account ids to regions");
     for (const auto& account_entry : node) {
@@ -246,9 +279,10 @@ ConfigResult parse_config_text(const std::string& text, std::string_view file_na
       if (root.IsNull()) return {std::nullopt, file + ": the file is empty; expected queues, streams or accounts"};
       fail(root, std::string("expected a mapping with queues, streams or accounts, found ") + kind_of(root));
     }
-    check_keys(root, "top level", {"queues", "streams", "accounts"});
+    check_keys(root, "top level", {"queues", "streams", "accounts", "auth"});
     Reader reader(file);
     StartupConfig config;
+    if (const YAML::Node auth = root["auth"]) reader.auth(auth, config);
     reader.scope(root, std::string(api::kDefaultAccount), std::string(api::kDefaultRegion), "", config);
     if (const YAML::Node accounts = root["accounts"]) reader.accounts(accounts, config);
     return {std::move(config), {}};

@@ -9,6 +9,8 @@
 //               redrive: {dead_letter_queue: NAME-or-ARN, max_receive_count: N}} ]
 //   streams: [ {name, shards: N, mode: PROVISIONED|ON_DEMAND, retention_hours: N,
 //               tags: {K: V}, consumers: [NAME]} ]
+//   auth:    {mode: permissive|strict,
+//             keys: [ {access_key_id, secret_access_key, account: "123456789012"} ]}
 //   accounts:
 //     "123456789012":
 //       eu-west-1: {queues: [...], streams: [...]}

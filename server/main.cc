@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "shoal: %s\n", startup.error.c_str());
       return 2;
     }
+    if (auto error = shoal::server::settle_auth(*parsed.options, *startup.config)) {
+      std::fprintf(stderr, "shoal: %s\n", error->c_str());
+      return 2;
+    }
     shoal::server::Server server(std::move(*parsed.options));
     if (!startup.config->empty()) {
       auto applied = shoal::server::apply_startup_config(server.dispatcher(), *startup.config);

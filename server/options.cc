@@ -233,6 +233,27 @@ const std::array kFlags{
          "damage on (start-up reports what was dropped); false: refuse to start and say where the damage is",
          [](const Options& o) { return std::string(o.drop_damaged_log ? "true" : "false"); },
          set_bool<&Options::drop_damaged_log>},
+    Flag{"--auth", "SHOAL_AUTH", "MODE",
+         "permissive: signatures are not checked (any credentials work); strict: every SQS and Kinesis request "
+         "must carry a valid SigV4 signature (header or presigned URL) by a key of --auth-keys, within AWS's "
+         "clock-skew window on the emulator's clock. Unset: the --config file's auth.mode",
+         [](const Options& o) { return o.auth_mode.value_or("permissive"); },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (v != "permissive" && v != "strict") return "expected permissive or strict";
+           o.auth_mode = std::string(v);
+           return std::nullopt;
+         }},
+    Flag{"--auth-keys", "SHOAL_AUTH_KEYS", "AKID:SECRET[:ACCOUNT][,...]",
+         "access keys strict authentication accepts (the config file's auth.keys add to them); ACCOUNT: the "
+         "12-digit account the key acts as (default: the key id if it is 12 digits, else 000000000000)",
+         [](const Options& o) { return o.auth_keys.empty() ? std::string("(none)") : std::to_string(o.auth_keys.size()) + " keys"; },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           std::string error;
+           auto keys = parse_auth_keys(v, &error);
+           if (!keys) return error;
+           o.auth_keys = std::move(*keys);
+           return std::nullopt;
+         }},
     Flag{"--log-level", "SHOAL_LOG_LEVEL", "LEVEL",
          "error | warn | info | debug (debug: one line per request: action, queue/stream, status, latency)",
          [](const Options& o) { return o.log_level; },
@@ -278,7 +299,40 @@ const Flag* find_flag(std::string_view name) {
   return nullptr;
 }
 
+bool twelve_digits(std::string_view s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
+
+std::optional<std::vector<AuthKey>> parse_auth_keys(std::string_view list, std::string* error) {
+  std::vector<AuthKey> keys;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    auto first = item.find(':');
+    auto second = first == std::string_view::npos ? first : item.find(':', first + 1);
+    AuthKey key;
+    key.id = item.substr(0, first);
+    if (first != std::string_view::npos) key.secret = item.substr(first + 1, second - first - 1);
+    if (second != std::string_view::npos) key.account = item.substr(second + 1);
+    if (key.id.empty() || key.secret.empty() || (second != std::string_view::npos && !twelve_digits(key.account))) {
+      // The secret stays out of the message: it may end up in a log.
+      *error = "expected AKID:SECRET or AKID:SECRET:ACCOUNT (a 12-digit account) for key '" + key.id + "'";
+      return std::nullopt;
+    }
+    keys.push_back(std::move(key));
+  }
+  if (keys.empty()) {
+    *error = "expected AKID:SECRET[:ACCOUNT] items separated by commas";
+    return std::nullopt;
+  }
+  return keys;
+}
 
 Options default_options() {
   Options o;

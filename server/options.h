@@ -11,8 +11,20 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shoal::server {
+
+// One access key strict authentication accepts. An empty account: the key
+// id if it is 12 digits, else 000000000000 (as permissive mode maps keys).
+struct AuthKey {
+  std::string id;
+  std::string secret;
+  std::string account;
+};
+
+// "AKID:SECRET[:ACCOUNT],..." -> keys, or nullopt with *error saying why.
+std::optional<std::vector<AuthKey>> parse_auth_keys(std::string_view list, std::string* error);
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -59,6 +71,11 @@ struct Options {
   Fsync fsync = Fsync::kAlways;
   std::chrono::milliseconds fsync_interval{100};
   bool drop_damaged_log = false;  // start even if the log is damaged before its tail
+  // permissive: signatures are not checked (any credentials work; the
+  // access key only picks the account); strict: SigV4 verified against
+  // auth_keys. Unset: the --config file's auth.mode, else permissive.
+  std::optional<std::string> auth_mode;
+  std::vector<AuthKey> auth_keys;  // --auth-keys, then the config file's
   // error | warn | info | debug; debug adds one line per request.
   std::string log_level = "info";
 };

@@ -44,6 +44,8 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 api::DispatcherOptions dispatcher_options(const Options& options) {
   api::DispatcherOptions out;
   out.advertised_host = options.advertised_host;
+  out.auth.strict = options.auth_mode == "strict";
+  for (const auto& key : options.auth_keys) out.auth.keys.push_back({key.id, key.secret, key.account});
   auto& delays = out.kinesis.delays;
   delays.create = options.kinesis_create_delay;
   delays.update = options.kinesis_update_delay;
@@ -176,6 +178,10 @@ int Server::run() {
                options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
                BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion,
                options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "", tls_note.c_str());
+  if (options_.auth_mode == "strict") {
+    std::fprintf(stderr, "shoal: strict SigV4 authentication: %zu access key%s\n", options_.auth_keys.size(),
+                 options_.auth_keys.size() == 1 ? "" : "s");
+  }
   // For a person: what to paste so SDKs and the CLI (v2) reach this server.
   std::fprintf(stderr, "shoal: %s\n",
                client_hint(options_.host, bound.port(), options_.advertised_host).c_str());

@@ -12,6 +12,19 @@ void StartupConfig::append(StartupConfig other) {
                 std::make_move_iterator(other.queues.end()));
   streams.insert(streams.end(), std::make_move_iterator(other.streams.begin()),
                  std::make_move_iterator(other.streams.end()));
+  if (other.auth_mode) auth_mode = std::move(other.auth_mode);
+  auth_keys.insert(auth_keys.end(), std::make_move_iterator(other.auth_keys.begin()),
+                   std::make_move_iterator(other.auth_keys.end()));
+}
+
+std::optional<std::string> settle_auth(Options& options, const StartupConfig& config) {
+  if (!options.auth_mode && config.auth_mode) options.auth_mode = config.auth_mode;
+  options.auth_keys.insert(options.auth_keys.end(), config.auth_keys.begin(), config.auth_keys.end());
+  if (options.auth_mode == "strict" && options.auth_keys.empty()) {
+    return "--auth strict needs access keys: --auth-keys AKID:SECRET[:ACCOUNT],... (SHOAL_AUTH_KEYS), or auth.keys "
+           "in the --config file";
+  }
+  return std::nullopt;
 }
 
 ConfigResult load_startup_config(const Options& options) {

@@ -44,6 +44,9 @@ struct StreamSpec {
 struct StartupConfig {
   std::vector<QueueSpec> queues;
   std::vector<StreamSpec> streams;
+  // The config file's auth section; flags and variables win over the mode.
+  std::optional<std::string> auth_mode;
+  std::vector<AuthKey> auth_keys;
 
   bool empty() const { return queues.empty() && streams.empty(); }
   void append(StartupConfig other);
@@ -58,5 +61,10 @@ struct ConfigResult {
 // Everything the options ask for: the --config file, then SQS_QUEUES, then
 // KINESIS_STREAMS. An empty config when none is set.
 ConfigResult load_startup_config(const Options& options);
+
+// Settles authentication once the config is read: the file's mode unless a
+// flag or variable set one, its keys added to --auth-keys. Returns why
+// the server cannot start (strict without keys), or nullopt.
+std::optional<std::string> settle_auth(Options& options, const StartupConfig& config);
 
 }  // namespace shoal::server
