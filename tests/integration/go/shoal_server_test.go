@@ -36,8 +36,8 @@ func binaryPath() string {
 	return abs
 }
 
-func startServer(timeout time.Duration) (*shoalServer, error) {
-	cmd := exec.Command(binaryPath(), "--port", "0")
+func startServer(timeout time.Duration, extraArgs ...string) (*shoalServer, error) {
+	cmd := exec.Command(binaryPath(), append(extraArgs, "--port", "0")...)
 	// A test that panics exits without Stop: the kernel then ends the server.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	for _, kv := range os.Environ() {

@@ -7,4 +7,4 @@ if [ ! -d node_modules/@aws-sdk/client-kinesis ] || [ ! -d node_modules/@aws-sdk
    [ ! -d node_modules/@smithy/node-http-handler ]; then
   npm ci --silent --no-audit --no-fund
 fi
-exec node --test kinesis.test.js http2.test.js
+exec node --test kinesis.test.js http2.test.js auth.test.js
