@@ -34,7 +34,7 @@ from botocore.exceptions import ClientError
 
 import kinesis_cbor
 from control_client import ok
-from shoal_server import ServerTestCase
+from shoal_server import ServerTestCase, ShoalServer, binary_path
 
 REGION = "us-east-1"
 KEY, SECRET = "AKIDSTRICTEXAMPLE", "strict-secret"
@@ -363,6 +363,57 @@ class PermissiveTest(ServerTestCase):
                          200)
         kinesis = client("kinesis", self.server.endpoint, key="AKIDNOBODY", secret="wrong")
         self.assertIn("StreamNames", kinesis.list_streams())
+
+
+class StartupTest(unittest.TestCase):
+    """Where the mode and keys come from: flags, SHOAL_* variables, the config file."""
+
+    def clean_env(self, extra=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOAL_")}
+        env.update(extra or {})
+        return env
+
+    def refused(self, *args, env=None):
+        proc = subprocess.run([binary_path(), "--port", "0", *args], env=self.clean_env(env),
+                              capture_output=True, text=True, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertNotIn("listening on", proc.stderr)
+        return proc.stderr
+
+    def test_strict_without_keys_or_with_bad_keys_does_not_start(self):
+        self.assertIn("--auth strict needs access keys", self.refused("--auth", "strict"))
+        self.assertIn("expected permissive or strict", self.refused("--auth", "maybe"))
+        bad = self.refused("--auth", "strict", "--auth-keys", "AKID:secret:12345")
+        self.assertIn("12-digit account", bad)
+        self.assertNotIn("secret", bad.replace("SECRET", ""))  # the secret stays out of the message
+
+    def test_variables(self):
+        server = ShoalServer(env={"SHOAL_AUTH": "strict", "SHOAL_AUTH_KEYS": f"{KEY}:{SECRET}"})
+        with server:
+            self.assertIn("strict SigV4 authentication: 1 access key", server.stderr_text())
+            client("sqs", server.endpoint).list_queues()
+            with self.assertRaises(ClientError):
+                client("sqs", server.endpoint, secret="wrong").list_queues()
+
+    def test_config_file_mode_and_keys_and_a_flag_wins(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "auth.yaml")
+            with open(path, "w") as f:
+                f.write("auth:\n  mode: strict\n  keys:\n"
+                        f"    - {{access_key_id: {KEY}, secret_access_key: {SECRET}, account: \"333333333333\"}}\n"
+                        "    - {access_key_id: AKIDDEFAULT, secret_access_key: other}\n"
+                        "queues:\n  - name: from-config\n")
+            with ShoalServer("--config", path) as server:
+                sqs = client("sqs", server.endpoint)
+                self.assertIn("/333333333333/", sqs.create_queue(QueueName="cfg")["QueueUrl"])
+                with self.assertRaises(ClientError):
+                    client("sqs", server.endpoint, secret="wrong").list_queues()
+                # The start-up queue was made although nothing signed for it.
+                default = client("sqs", server.endpoint, key="AKIDDEFAULT", secret="other")
+                self.assertTrue(any(u.endswith("/000000000000/from-config")
+                                    for u in default.list_queues()["QueueUrls"]))
+            with ShoalServer("--config", path, "--auth", "permissive") as server:
+                self.assertIn("QueueUrls", client("sqs", server.endpoint, secret="wrong").list_queues())
 
 
 @unittest.skipUnless(shutil.which("aws"), "the AWS CLI is not installed")
