@@ -7,7 +7,7 @@
 namespace shoal::api::kinesis {
 namespace {
 
-constexpr std::int64_t kDefaultLimit = 100;
+constexpr std::int64_t kDefaultShardLimit = 100;
 
 }  // namespace
 
@@ -15,7 +15,7 @@ ActionResult describe_stream(const KinesisCall& call) {
   auto resolved = resolve_stream(call);
   if (!resolved.stream) return ActionResult::fail(resolved.error);
   const auto d = resolved.stream->describe();
-  const auto limit = static_cast<std::size_t>(int_member(call.input, "Limit").value_or(kDefaultLimit));
+  const auto limit = static_cast<std::size_t>(int_member(call.input, "Limit").value_or(kDefaultShardLimit));
   const auto start = string_member(call.input, "ExclusiveStartShardId");
   const auto start_index = start ? shard_index_of(*start) : std::nullopt;
 
