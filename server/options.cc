@@ -379,7 +379,11 @@ ParseResult parse_options(std::span<const std::string_view> args, const EnvLooku
       if (!value || value->empty()) continue;  // an empty variable counts as unset
       source = f.env;
     }
-    if (auto error = f.set(options, *value)) return failure(source + " '" + *value + "': " + *error);
+    if (auto error = f.set(options, *value)) {
+      // A value holding secrets is not echoed: the message may reach a log.
+      const bool secret = f.name == "--auth-keys";
+      return failure(source + (secret ? "" : " '" + *value + "'") + ": " + *error);
+    }
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return failure("--tls-cert (SHOAL_TLS_CERT) and --tls-key (SHOAL_TLS_KEY) go together");

@@ -169,6 +169,11 @@ int Server::run() {
   }
   const std::string storage =
       options_.data_dir.empty() ? std::string("in memory") : "data dir " + options_.data_dir + ", fsync " + fsync_name(options_.fsync);
+  // Before the listening line, which tells tests the server is ready.
+  if (options_.auth_mode == "strict") {
+    std::fprintf(stderr, "shoal: strict SigV4 authentication: %zu access key%s\n", options_.auth_keys.size(),
+                 options_.auth_keys.size() == 1 ? "" : "s");
+  }
   // Always printed, whatever the log level: scripts and tests read the port
   // (and the storage mode and thread count in parentheses) from it.
   std::fprintf(stderr,
@@ -178,10 +183,6 @@ int Server::run() {
                options_.threads == 1 ? "" : "s", options_.log_level.c_str(), BOOST_VERSION / 100000,
                BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100, kOpenSslVersion,
                options_.kinesis_throttle ? "; Kinesis shard throughput limits on" : "", tls_note.c_str());
-  if (options_.auth_mode == "strict") {
-    std::fprintf(stderr, "shoal: strict SigV4 authentication: %zu access key%s\n", options_.auth_keys.size(),
-                 options_.auth_keys.size() == 1 ? "" : "s");
-  }
   // For a person: what to paste so SDKs and the CLI (v2) reach this server.
   std::fprintf(stderr, "shoal: %s\n",
                client_hint(options_.host, bound.port(), options_.advertised_host).c_str());
