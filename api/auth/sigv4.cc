@@ -6,8 +6,8 @@
 #include <ctime>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include "api/common/digest.h"
 
 namespace shoal::api::auth {
 namespace {
@@ -209,23 +209,12 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out.data(), &size);
-  return std::string(reinterpret_cast<const char*>(out.data()), size);
-}
-
 std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_Digest(canonical_request.data(), canonical_request.size(), digest.data(), &size, EVP_sha256(), nullptr);
   std::string out(kAlgorithm);
   out.push_back('\n');
   out.append(amz_date).push_back('\n');
   out.append(scope).push_back('\n');
-  out.append(hex(std::string_view(reinterpret_cast<const char*>(digest.data()), size)));
+  out.append(sha256_hex(canonical_request));
   return out;
 }
 

@@ -3,7 +3,8 @@
 // suite: the path normalised and encoded a second time, the query decoded,
 // re-encoded and sorted), the string to sign, the signing key and the
 // signature; parsing the Authorization header, the credential scope and
-// X-Amz-Date. HMAC/SHA-256 from OpenSSL. Pure functions, thread-safe.
+// X-Amz-Date. HMAC/SHA-256 from api/common/digest.h. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,6 @@ std::string string_to_sign(std::string_view amz_date, std::string_view scope, st
 // HMAC chain "AWS4"+secret -> date -> region -> service -> aws4_request (raw bytes).
 std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
                         std::string_view service);
-std::string hmac_sha256(std::string_view key, std::string_view data);  // raw bytes
 std::string hex(std::string_view bytes);
 std::string signature(std::string_view signing_key, std::string_view string_to_sign);  // hex
 // Compares in time independent of where the strings differ.

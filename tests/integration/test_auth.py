@@ -387,6 +387,17 @@ class StartupTest(unittest.TestCase):
         self.assertIn("12-digit account", bad)
         self.assertNotIn("secret", bad.replace("AKID:SECRET", ""))  # the secret stays out of the message
 
+    def test_a_bad_auth_section_names_its_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bad.yaml")
+            with open(path, "w") as f:
+                f.write("auth:\n  mode: maybe\n")
+            self.assertIn("bad.yaml:2: auth mode: expected permissive or strict, found 'maybe'",
+                          self.refused("--config", path))
+            with open(path, "w") as f:
+                f.write("auth:\n  keys:\n    - {access_key_id: AKID}\n")
+            self.assertIn("bad.yaml:3: auth key: 'secret_access_key' is missing", self.refused("--config", path))
+
     def test_variables(self):
         server = ShoalServer(env={"SHOAL_AUTH": "strict", "SHOAL_AUTH_KEYS": f"{KEY}:{SECRET}"})
         with server:

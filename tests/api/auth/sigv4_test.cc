@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "api/common/digest.h"
+
 using namespace shoal::api;
 using namespace shoal::api::auth;
 
@@ -154,4 +156,13 @@ TEST_CASE("dates: ISO 8601 basic and HTTP") {
   CHECK_FALSE(parse_amz_date("2015-08-30T12:36:00Z"));
   CHECK_FALSE(parse_amz_date("20151330T123600Z"));
   CHECK_FALSE(parse_http_date("Sun, 30 Foo 2015 12:36:00 GMT"));
+}
+
+TEST_CASE("HMAC-SHA256: RFC 4231 test cases 1, 2 and 6 (a key longer than a block)") {
+  CHECK(hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(hex(hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
