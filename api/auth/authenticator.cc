@@ -82,14 +82,14 @@ std::variant<SignedParts, AuthFailure> read_query(const ApiRequest& request) {
   // The first of a repeated parameter counts.
   for (auto& param : query_params(request.query)) {
     const std::string& name = param.first;
-    std::optional<std::string>* field = name == "X-Amz-Algorithm"       ? &algorithm
-                                        : name == "X-Amz-Credential"    ? &credential
-                                        : name == "X-Amz-Signature"     ? &signature
-                                        : name == "X-Amz-SignedHeaders" ? &signed_headers
-                                        : name == "X-Amz-Date"          ? &date
-                                        : name == "X-Amz-Expires"       ? &expires
+    std::optional<std::string>* field = name == "X-Amz-Algorithm"        ? &algorithm
+                                        : name == "X-Amz-Credential"     ? &credential
+                                        : name == "X-Amz-Signature"      ? &signature
+                                        : name == "X-Amz-SignedHeaders"  ? &signed_headers
+                                        : name == "X-Amz-Date"           ? &date
+                                        : name == "X-Amz-Expires"        ? &expires
                                         : name == "X-Amz-Content-Sha256" ? &payload
-                                                                        : nullptr;
+                                                                         : nullptr;
     if (field != nullptr && !*field) *field = std::move(param.second);
   }
   std::string problems;
@@ -101,7 +101,8 @@ std::variant<SignedParts, AuthFailure> read_query(const ApiRequest& request) {
   require(signature, "X-Amz-Signature");
   require(signed_headers, "X-Amz-SignedHeaders");
   require(date, "X-Amz-Date");
-  if (!problems.empty()) return fail(AuthFailureKind::kIncomplete, problems + "Re-examine the query-string parameters.");
+  if (!problems.empty())
+    return fail(AuthFailureKind::kIncomplete, problems + "Re-examine the query-string parameters.");
   if (*algorithm != kAlgorithm) {
     return fail(AuthFailureKind::kIncomplete, "Unsupported AWS 'algorithm': '" + *algorithm + "'.");
   }
@@ -113,8 +114,8 @@ std::variant<SignedParts, AuthFailure> read_query(const ApiRequest& request) {
   out.amz_date = std::move(*date);
   if (expires) {
     std::int64_t seconds = -1;
-    bool digits = !expires->empty() && expires->size() <= 7 &&
-                  expires->find_first_not_of("0123456789") == std::string::npos;
+    bool digits =
+        !expires->empty() && expires->size() <= 7 && expires->find_first_not_of("0123456789") == std::string::npos;
     if (digits) seconds = std::stoll(*expires);
     if (seconds < 1 || seconds > kMaxPresignSeconds) {
       return fail(AuthFailureKind::kIncomplete,
@@ -202,8 +203,9 @@ Verdict Authenticator::verify(const ApiRequest& request, SignedService service, 
   const AccessKey& key = found->second;
 
   if (credential->terminator != kScopeTerminator) {
-    return fail(AuthFailureKind::kMismatch, "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
-                                                credential->terminator + "'.");
+    return fail(
+        AuthFailureKind::kMismatch,
+        "Credential should be scoped with a valid terminator: 'aws4_request', not '" + credential->terminator + "'.");
   }
   if (credential->service != signing_name(service)) {
     return fail(AuthFailureKind::kMismatch,
@@ -222,7 +224,8 @@ Verdict Authenticator::verify(const ApiRequest& request, SignedService service, 
   bool host_signed = false;
   for (const auto& name : signed_names) host_signed |= name == "host";
   if (!host_signed) {
-    return fail(AuthFailureKind::kMismatch, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    return fail(AuthFailureKind::kMismatch,
+                "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (auto late = check_time(parts, service, now)) return std::move(*late);
 
@@ -235,14 +238,14 @@ Verdict Authenticator::verify(const ApiRequest& request, SignedService service, 
 
   const std::string signing = signing_key(key.secret, credential->date, credential->region, credential->service);
   const std::string provided = lower_hex(parts.signature);
-  CanonicalParts canonical{request.method,
-                           request.path,
-                           request.query,
-                           parts.presigned ? kSignatureParam : std::string_view{},
-                           &request.headers,
-                           std::move(signed_names),
-                           parts.declared_payload.empty() ? std::string_view(body_hash)
-                                                          : std::string_view(parts.declared_payload)};
+  CanonicalParts canonical{
+      request.method,
+      request.path,
+      request.query,
+      parts.presigned ? kSignatureParam : std::string_view{},
+      &request.headers,
+      std::move(signed_names),
+      parts.declared_payload.empty() ? std::string_view(body_hash) : std::string_view(parts.declared_payload)};
   const std::string creq = canonical_request(canonical);
   const std::string sts = string_to_sign(parts.amz_date, credential->scope(), creq);
   if (same_signature(signature(signing, sts), provided)) return &key;

@@ -1,11 +1,11 @@
 #include "api/auth/sigv4.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
-
-#include <openssl/crypto.h>
 
 #include "api/common/digest.h"
 

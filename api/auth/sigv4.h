@@ -46,7 +46,7 @@ struct CanonicalParts {
   std::string_view skip_query_param;  // X-Amz-Signature when presigned
   const Headers* headers = nullptr;
   std::vector<std::string> signed_names;  // lower case, sorted
-  std::string_view payload_hash;           // hex, or UNSIGNED-PAYLOAD
+  std::string_view payload_hash;          // hex, or UNSIGNED-PAYLOAD
 };
 std::string canonical_request(const CanonicalParts& parts);
 

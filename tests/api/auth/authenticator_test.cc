@@ -54,7 +54,7 @@ ApiRequest presigned_request(std::int64_t expires, std::int64_t at = kNow) {
   const auto empty_hash = sha256_hex("");
   CanonicalParts parts{r.method, r.path, r.query, {}, &r.headers, {"host"}, empty_hash};
   r.query += "&X-Amz-Signature=" + signature(signing_key("secret1", date.substr(0, 8), "us-east-1", "sqs"),
-                                              string_to_sign(date, scope, canonical_request(parts)));
+                                             string_to_sign(date, scope, canonical_request(parts)));
   return r;
 }
 
@@ -132,11 +132,11 @@ TEST_CASE("the clock-skew window: 15 minutes for SQS, 5 for Kinesis") {
   auto old = signed_request("sqs", "AKIDEXAMPLE", "secret1", kNow - 16 * 60);
   auto f = failure_of(old);
   CHECK(f.kind == AuthFailureKind::kSkewed);
-  CHECK(f.message == "Signature expired: 20150830T122000Z is now earlier than 20150830T122100Z (20150830T123600Z - 15 "
-                     "min.)");
-  CHECK(std::holds_alternative<const AccessKey*>(
-      strict_auth().verify(signed_request("sqs", "AKIDEXAMPLE", "secret1", kNow - 14 * 60), SignedService::kSqs,
-                           kNow)));
+  CHECK(f.message ==
+        "Signature expired: 20150830T122000Z is now earlier than 20150830T122100Z (20150830T123600Z - 15 "
+        "min.)");
+  CHECK(std::holds_alternative<const AccessKey*>(strict_auth().verify(
+      signed_request("sqs", "AKIDEXAMPLE", "secret1", kNow - 14 * 60), SignedService::kSqs, kNow)));
   auto kinesis = signed_request("kinesis", "AKIDEXAMPLE", "secret1", kNow - 6 * 60);
   CHECK(failure_of(kinesis, SignedService::kKinesis).message.ends_with("(20150830T123600Z - 5 min.)"));
   auto future = signed_request("kinesis", "AKIDEXAMPLE", "secret1", kNow + 6 * 60);
