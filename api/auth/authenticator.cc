@@ -222,7 +222,7 @@ Verdict Authenticator::verify(const ApiRequest& request, SignedService service, 
   }
   auto signed_names = split_signed_headers(parts.signed_headers);
   bool host_signed = false;
-  for (const auto& name : signed_names) host_signed |= name == "host";
+  for (const auto& name : signed_names) host_signed |= name == "host" || name == kAuthority;
   if (!host_signed) {
     return fail(AuthFailureKind::kMismatch,
                 "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");

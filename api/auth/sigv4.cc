@@ -170,12 +170,18 @@ std::string canonical_headers(const Headers& headers, const std::vector<std::str
   for (const auto& wanted : signed_names) {
     out.append(wanted).push_back(':');
     bool first = true;
-    for (const auto& [name, value] : headers) {
-      if (name.size() != wanted.size() || lower(name) != wanted) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      append_trimall(out, value);
-    }
+    auto append_values = [&](std::string_view looked_for) {
+      for (const auto& [name, value] : headers) {
+        if (name.size() != looked_for.size() || lower(name) != looked_for) continue;
+        if (!first) out.push_back(',');
+        first = false;
+        append_trimall(out, value);
+      }
+    };
+    append_values(wanted);
+    // HTTP/2 clients (the JS SDK v3) sign the :authority pseudo-header by
+    // that name; the server hands it over as host.
+    if (first && wanted == kAuthority) append_values("host");
     out.push_back('\n');
   }
   return out;

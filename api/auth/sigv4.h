@@ -21,6 +21,7 @@ namespace shoal::api::auth {
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 inline constexpr std::string_view kScopeTerminator = "aws4_request";
+inline constexpr std::string_view kAuthority = ":authority";  // what HTTP/2 signers sign for host
 
 // RFC 3986 with AWS's unreserved set (A-Z a-z 0-9 - . _ ~) left as is and
 // upper-case hex for the rest; '/' too when keep_slash.
@@ -36,7 +37,8 @@ std::string canonical_uri(std::string_view raw_path);
 std::string canonical_query(std::string_view raw_query, std::string_view skip = {});
 // "name:value\n" for each signed name (lower case, sorted), the values of a
 // repeated header joined by ',', each trimmed with inner runs of spaces
-// collapsed. A signed header the request lacks gets an empty value.
+// collapsed. A signed header the request lacks gets an empty value, but for
+// ":authority", which takes the host header's (HTTP/2 requests carry it so).
 std::string canonical_headers(const Headers& headers, const std::vector<std::string>& signed_names);
 
 struct CanonicalParts {

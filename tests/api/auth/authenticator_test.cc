@@ -180,3 +180,24 @@ TEST_CASE("each service's error codes and statuses") {
   CHECK(auth_error({AuthFailureKind::kSkewed, "m"}, SignedService::kKinesis).code == "InvalidSignatureException");
   CHECK(auth_error({AuthFailureKind::kMissing, ""}, SignedService::kKinesis).message == "Missing Authentication Token");
 }
+
+TEST_CASE("HTTP/2 signers sign :authority, which reaches us as host") {
+  // What the JS SDK v3 sends over h2: SignedHeaders=:authority;...
+  ApiRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.body = kBody;
+  const auto date = format_amz_date(kNow);
+  r.headers = {{"host", "127.0.0.1:4566"}, {"x-amz-date", date}};
+  const std::string scope = date.substr(0, 8) + "/us-east-1/sqs/aws4_request";
+  const auto body_hash = sha256_hex(r.body);
+  Headers as_signed = {{":authority", "127.0.0.1:4566"}, {"x-amz-date", date}};
+  CanonicalParts parts{r.method, r.path, r.query, {}, &as_signed, {":authority", "x-amz-date"}, body_hash};
+  auto sig = signature(signing_key("secret1", date.substr(0, 8), "us-east-1", "sqs"),
+                       string_to_sign(date, scope, canonical_request(parts)));
+  r.headers.emplace_back("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + scope +
+                                              ", SignedHeaders=:authority;x-amz-date, Signature=" + sig);
+  CHECK(std::holds_alternative<const AccessKey*>(strict_auth().verify(r, SignedService::kSqs, kNow)));
+  set_header(r, "host", "elsewhere:1");
+  CHECK(failure_of(r).kind == AuthFailureKind::kMismatch);
+}
