@@ -9,6 +9,7 @@
 #include "storage/stream/sequence_number.h"
 #include "storage/stream/shard.h"
 #include "storage/stream/stream_state.h"
+#include "storage/stream/uniform_scaling.h"
 
 namespace shoal::storage {
 
@@ -380,6 +381,7 @@ Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_o
   auto& s = *state_;
   s.refresh(now);
   if (auto st = s.changeable(now); !st) return st;
+  if (s.mode == StreamMode::kOnDemand) return Status::invalid_argument("stream is ON_DEMAND");
   const int open = s.open_count();
   const std::string counts =
       "current open shard count " + std::to_string(open) + ", target shard count " + std::to_string(target);
@@ -390,17 +392,15 @@ Result<UpdateShardCountOutcome> Stream::update_shard_count(int target, int max_o
     return Status::limit_exceeded("target shard count would exceed the shard limit " +
                                   std::to_string(max_open_shards) + ": " + counts);
   }
-  PendingReshard p{now + delays_.update, s.open_by_start, {}};
-  for (int i = 0; i < target; ++i) {
-    const auto range = even_hash_key_range(i, target);
-    PendingReshard::Child child{range, {}};
-    for (auto index : s.open_by_start) {  // by start, so the parent covering range.start comes first
-      const auto& r = s.shards.at(index).range();
-      if (r.start <= range.end && range.start <= r.end) child.parents.push_back(index);
-    }
-    p.children.push_back(std::move(child));
-  }
-  s.pending = std::move(p);
+  // The same count again changes nothing (no UPDATING, nothing logged).
+  if (target == open) return UpdateShardCountOutcome{open, target};
+  std::vector<ScalingShard> shards;
+  shards.reserve(s.open_by_start.size());
+  for (auto index : s.open_by_start) shards.push_back({index, s.shards.at(index).range()});
+  auto plan = plan_uniform_scaling(shards, s.next_shard_index, target);
+  if (!plan) return plan.status();
+  plan->due = now + delays_.update;
+  s.pending = std::move(*plan);
   s.start_update(now);
   s.refresh(now);
   s.take_all_watchers(wake.list);

@@ -128,11 +128,12 @@ class Stream {
   // order) or the same shard. kResourceInUse: either closed. The child's
   // ParentShardId is shard_id, AdjacentParentShardId adjacent_shard_id.
   Status merge_shards(std::string_view shard_id, std::string_view adjacent_shard_id);
-  // UNIFORM_SCALING: closes every open shard and opens `target` evenly split
-  // children; each child's parent is the old shard covering its starting hash
-  // key, its adjacent parent the next old shard it overlaps (if any).
-  // kLimitExceeded: target > 2 x open, < open / 2 (rounded up), or over
-  // max_open_shards (messages give current and target counts).
+  // UNIFORM_SCALING by AWS's splits and merges (uniform_scaling.h): up, every
+  // open shard splits and pieces merge back down to `target`; down, pairs of
+  // open shards merge. The same count again changes nothing.
+  // kInvalidArgument: the stream is ON_DEMAND. kLimitExceeded: target >
+  // 2 x open, < open / 2 (rounded up), or over max_open_shards (messages give
+  // current and target counts).
   Result<UpdateShardCountOutcome> update_shard_count(int target, int max_open_shards);
 
   // ---- settings (kResourceInUse unless ACTIVE; each makes it UPDATING) ----

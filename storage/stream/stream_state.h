@@ -219,15 +219,27 @@ struct Stream::State {
     return it == shards.end() ? nullptr : &it->second;
   }
 
+  // Children are added in order, so a child may name as parent a shard an
+  // earlier child of the same reshard created (UpdateShardCount's short-lived
+  // shards); `close` then lists that one too. A child dates its sequence
+  // numbers a second after the due time and after each parent's, so every
+  // child number sorts above every parent number, however close two
+  // reshards come.
   void apply_pending() {
     const PendingReshard p = std::move(*pending);
     pending.reset();
+    for (const auto& child : p.children) {
+      std::int64_t seq_seconds = seconds_of(p.due) + 1;
+      for (auto parent : child.parents) {
+        if (auto it = shards.find(parent); it != shards.end()) {
+          seq_seconds = std::max(seq_seconds, it->second.seq_created_seconds() + 1);
+        }
+      }
+      add_shard(child.range, p.due, seq_seconds, child.parents);
+    }
     for (auto index : p.close) {
       if (auto it = shards.find(index); it != shards.end()) it->second.close(p.due);
     }
-    // Children date their sequence numbers a second after the parents closed,
-    // so every child number sorts above every parent number.
-    for (const auto& child : p.children) add_shard(child.range, p.due, seconds_of(p.due) + 1, child.parents);
     rebuild_open();
   }
 

@@ -1,11 +1,21 @@
-// UpdateShardCount (UNIFORM_SCALING): closes every open shard and opens
-// TargetShardCount evenly split children, within AWS's limits (at most double,
-// at least half the open count, and the account shard limit).
+// UpdateShardCount (UNIFORM_SCALING): AWS's splits and merges toward
+// TargetShardCount even shards (storage/stream/uniform_scaling.h), within
+// AWS's limits (at most double, at least half the open count, and the account
+// shard limit); refused for ON_DEMAND streams.
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
 
 namespace shoal::api::kinesis {
+namespace {
+
+// AWS's answer (as moto records it) to UpdateShardCount on an ON_DEMAND stream.
+AwsError on_demand_refused(const storage::StreamKey& key) {
+  return validation("Request is invalid. Stream " + key.name + " under account " + key.account +
+                    " is in On-Demand mode.");
+}
+
+}  // namespace
 
 ActionResult update_shard_count(const KinesisCall& call) {
   auto resolved = resolve_stream(call);
@@ -16,6 +26,7 @@ ActionResult update_shard_count(const KinesisCall& call) {
   if (string_member(call.input, "ScalingType").value_or("") != "UNIFORM_SCALING") {
     return ActionResult::fail(invalid_argument("ScalingType must be UNIFORM_SCALING."));
   }
+  if (stream.mode() == storage::StreamMode::kOnDemand) return ActionResult::fail(on_demand_refused(key));
   if (auto s = stream.status(); s != storage::StreamStatus::kActive) {
     return ActionResult::fail(stream_not_active_error(key, s));
   }
@@ -41,7 +52,14 @@ ActionResult update_shard_count(const KinesisCall& call) {
   }
 
   auto outcome = call.streams.update_shard_count(key, target);
-  if (!outcome) return ActionResult::fail(stream_call_error(outcome.status(), key, &stream));
+  if (!outcome) {
+    // The mode changed since the check above.
+    if (outcome.status().code() == storage::Status::Code::kInvalidArgument &&
+        stream.mode() == storage::StreamMode::kOnDemand) {
+      return ActionResult::fail(on_demand_refused(key));
+    }
+    return ActionResult::fail(stream_call_error(outcome.status(), key, &stream));
+  }
   return ActionResult::ok({{"StreamName", key.name},
                            {"StreamARN", stream_arn(key)},
                            {"CurrentShardCount", outcome->current_shard_count},

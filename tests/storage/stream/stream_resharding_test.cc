@@ -105,7 +105,7 @@ TEST_CASE("MergeShards joins two adjacent open shards into one child") {
         Status::Code::kResourceInUse);
 }
 
-TEST_CASE("UpdateShardCount doubles at most, halves at most, and splits the space evenly") {
+TEST_CASE("UpdateShardCount doubles at most, halves at most, and doubles into even ranges") {
   StreamFixture f;
   auto stream = f.create(2);
   const auto key = StreamFixture::key();
@@ -128,10 +128,12 @@ TEST_CASE("UpdateShardCount doubles at most, halves at most, and splits the spac
   REQUIRE(f.registry.update_shard_count(key, 3).ok());
   d = stream->describe();
   CHECK(d.open_shard_count == 3);
-  // The middle of three children straddles two of the four parents.
-  const auto& middle = shard(d.shards, "shardId-000000000007");
+  // Down by one is one merge: the two middle quarters, nearest to thirds.
+  CHECK(d.shards.size() == 7);
+  const auto& middle = shard(d.shards, "shardId-000000000006");
   CHECK(middle.parent_shard_id == "shardId-000000000003");
   CHECK(middle.adjacent_parent_shard_id == "shardId-000000000004");
+  CHECK(middle.hash_key_range == HashKeyRange{even_hash_key_range(1, 4).start, even_hash_key_range(2, 4).end});
 }
 
 TEST_CASE("a reader crossing a split via ChildShards reads every record once, in order") {
