@@ -178,6 +178,22 @@ Status StreamRegistry::delete_resource_policy(const std::string& arn) {
   return Status::ok();
 }
 
+std::size_t StreamRegistry::delete_resource_policies_under(const std::string& arn) {
+  std::unique_lock lock(mutex_);
+  std::size_t dropped = 0;
+  for (auto it = policies_.lower_bound(arn); it != policies_.end() && it->first.starts_with(arn);) {
+    const std::string_view rest = std::string_view(it->first).substr(arn.size());
+    if (!rest.empty() && rest.front() != '/') {  // another stream whose name starts the same
+      ++it;
+      continue;
+    }
+    if (observer_ != nullptr) observer_->on_change(ResourcePolicySet{it->first, std::nullopt});
+    it = policies_.erase(it);
+    ++dropped;
+  }
+  return dropped;
+}
+
 AccountSettings StreamRegistry::account_settings(const std::string& account) const {
   std::shared_lock lock(mutex_);
   const auto it = settings_.find(account);

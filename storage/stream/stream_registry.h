@@ -87,6 +87,9 @@ class StreamRegistry {
   void put_resource_policy(const std::string& arn, std::string policy);
   std::optional<std::string> resource_policy(const std::string& arn) const;
   Status delete_resource_policy(const std::string& arn);  // kNotFound when none
+  // Drops the policy stored under `arn` and every one under "<arn>/..." (a
+  // stream's consumers): policies go with their stream. Returns how many.
+  std::size_t delete_resource_policies_under(const std::string& arn);
 
   AccountSettings account_settings(const std::string& account) const;
   void set_account_settings(const std::string& account, AccountSettings settings);

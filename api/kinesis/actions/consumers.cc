@@ -102,6 +102,8 @@ ActionResult deregister_stream_consumer(const KinesisCall& call) {
     }
     return ActionResult::fail(from_status(st, resolved.key));
   }
+  // Its policy goes with it (its tags live on the consumer and go too).
+  call.streams.delete_resource_policies_under(consumer_arn(resolved.key, *resolved.consumer));
   return ActionResult::ok(nlohmann::json::object());
 }
 

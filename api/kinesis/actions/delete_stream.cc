@@ -1,5 +1,8 @@
 // DeleteStream: the stream turns DELETING and is gone after the delete delay;
-// registered consumers block it unless EnforceConsumerDeletion is true.
+// registered consumers block it unless EnforceConsumerDeletion is true. Its
+// resource policies (and its consumers') go with it, so a stream created
+// again under the same name starts without them. A stream already DELETING is
+// still there (DescribeStream shows it): deleting it again succeeds.
 #include "api/kinesis/actions/data_plane_helpers.h"
 #include "api/kinesis/kinesis_action.h"
 #include "api/kinesis/kinesis_errors.h"
@@ -12,7 +15,10 @@ ActionResult delete_stream(const KinesisCall& call) {
   const auto& key = resolved.key;
   const bool enforce = bool_member(call.input, "EnforceConsumerDeletion").value_or(false);
   auto status = call.streams.remove(key, enforce);
-  if (status) return ActionResult::ok(nlohmann::json::object());
+  if (status) {
+    call.streams.delete_resource_policies_under(stream_arn(key));
+    return ActionResult::ok(nlohmann::json::object());
+  }
   switch (status.code()) {
     case storage::Status::Code::kNotFound:
       return ActionResult::fail(stream_not_found(key.name, key.account));
