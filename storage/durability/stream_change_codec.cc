@@ -155,6 +155,9 @@ void put(ByteWriter& w, const StreamImage& c) {
   w.svarint(c.max_record_size_kib);
   put_opt_int(w, c.warm.current_mibps);
   put_opt_int(w, c.warm.target_mibps);
+  // Added later, at the end, so images written before still read: each
+  // consumer's tags, in the order of the consumers above.
+  for (const auto& consumer : c.consumers) put(w, consumer.tags);
 }
 void get(ByteReader& r, StreamImage& c) {
   c.stream = r.varint();
@@ -195,6 +198,8 @@ void get(ByteReader& r, StreamImage& c) {
   c.max_record_size_kib = static_cast<int>(r.svarint());
   c.warm.current_mibps = get_opt_int(r);
   c.warm.target_mibps = get_opt_int(r);
+  if (r.done()) return;  // an image from before consumers had tags
+  for (auto& consumer : c.consumers) get(r, consumer.tags);
 }
 
 void put(ByteWriter& w, const ShardImage& c) {

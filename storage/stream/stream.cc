@@ -571,7 +571,8 @@ void Stream::remove_tags(const std::vector<std::string>& keys) {
   state_->note(StreamOpKind::kRemoveTags, now, [&](StreamOp& op) { op.names = keys; });
 }
 
-Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
+Result<ConsumerInfo> Stream::register_consumer(const std::string& name,
+                                               const std::map<std::string, std::string>& tags) {
   const auto now = clock_.now();
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
@@ -585,8 +586,15 @@ Result<ConsumerInfo> Stream::register_consumer(const std::string& name) {
     return Status::limit_exceeded("stream has " + std::to_string(s.consumers.size()) + " consumers, limit " +
                                   std::to_string(limits_.max_consumers));
   }
-  const auto& c = s.consumers[name] = StreamConsumer{name, now, std::nullopt};
-  s.note(StreamOpKind::kRegisterConsumer, now, [&](StreamOp& op) { op.text = name; });
+  if (tags.size() > static_cast<std::size_t>(limits_.max_tags)) {
+    return Status::invalid_argument("consumer would have " + std::to_string(tags.size()) + " tags, limit " +
+                                    std::to_string(limits_.max_tags));
+  }
+  const auto& c = s.consumers[name] = StreamConsumer{name, now, std::nullopt, tags};
+  s.note(StreamOpKind::kRegisterConsumer, now, [&](StreamOp& op) {
+    op.text = name;
+    op.tags = tags;
+  });
   return s.consumer_info(c, now);
 }
 
@@ -613,6 +621,43 @@ std::optional<ConsumerInfo> Stream::find_consumer(const std::string& name) const
   const auto it = s.consumers.find(name);
   if (it == s.consumers.end()) return std::nullopt;
   return s.consumer_info(it->second, now);
+}
+
+Status Stream::add_consumer_tags(const std::string& name, const std::map<std::string, std::string>& tags) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  const auto it = s.consumers.find(name);
+  if (it == s.consumers.end()) return Status::not_found("consumer " + name + " not found");
+  auto& current = it->second.tags;
+  std::size_t count = current.size();
+  for (const auto& [k, v] : tags) count += current.count(k) ? 0 : 1;
+  if (count > static_cast<std::size_t>(limits_.max_tags)) {
+    return Status::invalid_argument("consumer would have " + std::to_string(count) + " tags, limit " +
+                                    std::to_string(limits_.max_tags));
+  }
+  for (const auto& [k, v] : tags) current[k] = v;
+  s.note(StreamOpKind::kAddConsumerTags, now, [&](StreamOp& op) {
+    op.text = name;
+    op.tags = tags;
+  });
+  return Status::ok();
+}
+
+Status Stream::remove_consumer_tags(const std::string& name, const std::vector<std::string>& keys) {
+  const auto now = clock_.now();
+  std::lock_guard lock(state_->mutex);
+  auto& s = *state_;
+  s.refresh(now);
+  const auto it = s.consumers.find(name);
+  if (it == s.consumers.end()) return Status::not_found("consumer " + name + " not found");
+  for (const auto& k : keys) it->second.tags.erase(k);
+  s.note(StreamOpKind::kRemoveConsumerTags, now, [&](StreamOp& op) {
+    op.text = name;
+    op.names = keys;
+  });
+  return Status::ok();
 }
 
 std::vector<ConsumerInfo> Stream::consumers() const {

@@ -166,14 +166,22 @@ class Stream {
   // ---- consumers ----
   // kResourceInUse: name taken (a DELETING one too); kLimitExceeded: at
   // limits.max_consumers. Stream must be ACTIVE or UPDATING (kResourceInUse).
-  Result<ConsumerInfo> register_consumer(const std::string& name);
+  // kInvalidArgument: more than limits.max_tags tags.
+  Result<ConsumerInfo> register_consumer(const std::string& name, const std::map<std::string, std::string>& tags = {});
   // Starts DELETING; gone after the consumer_remove delay. kNotFound: absent.
   Status deregister_consumer(const std::string& name);
   std::optional<ConsumerInfo> find_consumer(const std::string& name) const;
+  // A consumer's tags (TagResource on its ARN). kNotFound: no such consumer;
+  // kInvalidArgument: the result would exceed limits.max_tags (nothing
+  // changes then).
+  Status add_consumer_tags(const std::string& name, const std::map<std::string, std::string>& tags);
+  Status remove_consumer_tags(const std::string& name, const std::vector<std::string>& keys);
   std::vector<ConsumerInfo> consumers() const;  // by creation time, then name
 
   // ---- deletion (StreamRegistry::remove calls this) ----
   // kResourceInUse: consumers registered and !enforce_consumer_deletion.
+  // Already DELETING: ok, nothing changes (DescribeStream still shows the
+  // stream, so a second DeleteStream is not told it is unknown).
   Status begin_delete(bool enforce_consumer_deletion);
   // DELETING and the remove delay has passed.
   bool gone() const;

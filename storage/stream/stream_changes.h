@@ -43,6 +43,7 @@ struct StreamConsumer {
   std::string name;
   TimePoint created;
   std::optional<TimePoint> deleting_since;
+  std::map<std::string, std::string> tags;
   bool operator==(const StreamConsumer&) const = default;
 };
 
@@ -85,9 +86,11 @@ enum class StreamOpKind : std::uint8_t {
   kUpdateWarmThroughput, // number: MiB/s
   kAddTags,              // tags
   kRemoveTags,           // names: keys
-  kRegisterConsumer,     // text: name
+  kRegisterConsumer,     // text: name, tags: its tags
   kDeregisterConsumer,   // text: name
   kBeginDelete,          // number: enforce consumer deletion (0/1)
+  kAddConsumerTags,      // text: consumer name, tags
+  kRemoveConsumerTags,   // text: consumer name, names: keys
 };
 
 struct StreamOp {

@@ -47,9 +47,11 @@ void Stream::apply(const StreamOp& op) {
     case StreamOpKind::kUpdateWarmThroughput: (void)update_warm_throughput(static_cast<int>(op.number)); break;
     case StreamOpKind::kAddTags: (void)add_tags(op.tags); break;
     case StreamOpKind::kRemoveTags: remove_tags(op.names); break;
-    case StreamOpKind::kRegisterConsumer: (void)register_consumer(op.text); break;
+    case StreamOpKind::kRegisterConsumer: (void)register_consumer(op.text, op.tags); break;
     case StreamOpKind::kDeregisterConsumer: (void)deregister_consumer(op.text); break;
     case StreamOpKind::kBeginDelete: (void)begin_delete(op.number != 0); break;
+    case StreamOpKind::kAddConsumerTags: (void)add_consumer_tags(op.text, op.tags); break;
+    case StreamOpKind::kRemoveConsumerTags: (void)remove_consumer_tags(op.text, op.names); break;
   }
   std::lock_guard lock(state_->mutex);
   state_->version = op.version;

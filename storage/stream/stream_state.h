@@ -183,7 +183,7 @@ struct Stream::State {
   }
 
   ConsumerInfo consumer_info(const StreamConsumer& c, TimePoint now) const {
-    return {c.name, consumer_status(c, now), c.created};
+    return {c.name, consumer_status(c, now), c.created, c.tags};
   }
 
   void add_shard(HashKeyRange range, TimePoint at, std::int64_t seq_seconds,

@@ -115,6 +115,7 @@ struct ConsumerInfo {
   std::string name;
   ConsumerStatus status = ConsumerStatus::kCreating;
   TimePoint created;  // the ARN ends with ":" + epoch seconds of this
+  std::map<std::string, std::string> tags;
 };
 
 struct WarmThroughput {

@@ -1,8 +1,10 @@
 // Register/Deregister/Describe/ListStreamConsumers: a stream's enhanced
 // fan-out consumers (CREATING -> ACTIVE, DELETING -> gone, by engine delays).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "api/common/base64.h"
 #include "api/kinesis/actions/control_plane.h"
@@ -62,14 +64,20 @@ ActionResult register_stream_consumer(const KinesisCall& call) {
   if (!resolved.stream) return ActionResult::fail(resolved.error);
   const auto& key = resolved.key;
   const auto name = string_member(call.input, "ConsumerName").value_or("");
-  if (member(call.input, "Tags") != nullptr) {
-    return ActionResult::fail(
-        invalid_argument("Tags on stream consumers are not supported by this server; register consumer " + name +
-                         " without Tags."));
+  std::map<std::string, std::string> tags;
+  if (const auto* t = member(call.input, "Tags")) {
+    for (const auto& [k, v] : t->items()) tags[k] = v.is_string() ? v.get<std::string>() : std::string();
   }
-  auto registered = resolved.stream->register_consumer(name);
+  std::vector<std::string> texts;
+  for (const auto& [k, v] : tags) {
+    texts.push_back(k);
+    texts.push_back(v);
+  }
+  if (auto bad = check_tag_text(texts, "add tags to", key)) return ActionResult::fail(*bad);
+  auto registered = resolved.stream->register_consumer(name, tags);
   if (!registered) {
     const auto& st = registered.status();
+    if (st.code() == storage::Status::Code::kInvalidArgument) return ActionResult::fail(too_many_tags(call, key, name));
     if (st.code() == storage::Status::Code::kLimitExceeded) {
       return ActionResult::fail(limit_exceeded(
           "Consumer limit of " + std::to_string(call.streams.options().limits.max_consumers) +

@@ -105,6 +105,17 @@ std::optional<AwsError> check_tag_text(const std::vector<std::string>& texts, st
   return std::nullopt;
 }
 
+AwsError too_many_tags(const KinesisCall& call, const storage::StreamKey& key, std::string_view consumer) {
+  const auto limit = std::to_string(call.streams.options().limits.max_tags);
+  if (consumer.empty()) {
+    return invalid_argument("Failed to add tags to stream " + key.name + " under account " + key.account +
+                            " because a given stream cannot have more than " + limit + " tags associated with it.");
+  }
+  return invalid_argument("Failed to add tags to consumer " + std::string(consumer) + " of stream " + key.name +
+                          " under account " + key.account + " because a given consumer cannot have more than " + limit +
+                          " tags associated with it.");
+}
+
 nlohmann::json tag_list(const std::map<std::string, std::string>& tags) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [k, v] : tags) out.push_back({{"Key", k}, {"Value", v}});

@@ -34,6 +34,12 @@ AwsError consumer_not_found(const storage::StreamKey& key, std::string_view cons
 std::optional<AwsError> check_tag_text(const std::vector<std::string>& texts, std::string_view action,
                                        const storage::StreamKey& key);
 
+// InvalidArgumentException for tags past the limit: "Failed to add tags to
+// stream X under account A because a given stream cannot have more than N
+// tags associated with it." (AWS's wording); for a consumer, the same about
+// "consumer C of stream X".
+AwsError too_many_tags(const KinesisCall& call, const storage::StreamKey& key, std::string_view consumer = {});
+
 // Tags as AWS lists them: [{"Key", "Value"}] in key order.
 nlohmann::json tag_list(const std::map<std::string, std::string>& tags);
 

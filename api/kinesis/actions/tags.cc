@@ -1,7 +1,7 @@
 // Add/RemoveTags(ToStream|FromStream), ListTagsForStream and TagResource /
-// UntagResource / ListTagsForResource: a stream's tags, by name or by ARN.
-// Consumers cannot hold tags in this engine: TagResource on a consumer ARN is
-// refused, and a consumer's tag list is always empty.
+// UntagResource / ListTagsForResource: the tags of a stream (by name or ARN)
+// or of a consumer (by its ARN; kept with the consumer, so they go when it is
+// deregistered).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -32,30 +32,44 @@ std::vector<std::string> tag_keys_of(const KinesisCall& call) {
   return keys;
 }
 
-ActionResult add_tags(const KinesisCall& call, storage::Stream& stream) {
-  const auto tags = tags_of(call);
+// The checked tags of the request (TagResource / AddTagsToStream), or an error.
+std::optional<AwsError> check_new_tags(const std::map<std::string, std::string>& tags, const storage::StreamKey& key) {
   std::vector<std::string> texts;
   for (const auto& [k, v] : tags) {
     texts.push_back(k);
     texts.push_back(v);
   }
+  return check_tag_text(texts, "add tags to", key);
+}
+
+// `consumer` empty: the stream's own tags.
+ActionResult add_tags(const KinesisCall& call, storage::Stream& stream, const std::string& consumer = {}) {
+  const auto tags = tags_of(call);
   const auto& key = stream.key();
-  if (auto bad = check_tag_text(texts, "add tags to", key)) return ActionResult::fail(*bad);
-  if (auto st = stream.add_tags(tags); !st) {
-    // The engine refuses only a tag count over its limit (nothing changes).
-    if (st.code() != storage::Status::Code::kInvalidArgument) return ActionResult::fail(from_status(st, key));
-    return ActionResult::fail(invalid_argument(
-        "Failed to add tags to stream " + key.name + " under account " + key.account +
-        " because a given stream cannot have more than " + std::to_string(call.streams.options().limits.max_tags) +
-        " tags associated with it."));
+  if (auto bad = check_new_tags(tags, key)) return ActionResult::fail(*bad);
+  auto st = consumer.empty() ? stream.add_tags(tags) : stream.add_consumer_tags(consumer, tags);
+  if (!st) {
+    // kInvalidArgument: a tag count over the limit (nothing changed).
+    if (st.code() == storage::Status::Code::kInvalidArgument) {
+      return ActionResult::fail(too_many_tags(call, key, consumer));
+    }
+    if (st.code() == storage::Status::Code::kNotFound && !consumer.empty()) {
+      return ActionResult::fail(consumer_not_found(key, consumer));
+    }
+    return ActionResult::fail(from_status(st, key));
   }
   return ActionResult::ok(nlohmann::json::object());
 }
 
-ActionResult remove_tags(const KinesisCall& call, storage::Stream& stream) {
+ActionResult remove_tags(const KinesisCall& call, storage::Stream& stream, const std::string& consumer = {}) {
   const auto keys = tag_keys_of(call);
-  if (auto bad = check_tag_text(keys, "remove tags from", stream.key())) return ActionResult::fail(*bad);
-  stream.remove_tags(keys);
+  const auto& key = stream.key();
+  if (auto bad = check_tag_text(keys, "remove tags from", key)) return ActionResult::fail(*bad);
+  if (consumer.empty()) {
+    stream.remove_tags(keys);
+  } else if (auto st = stream.remove_consumer_tags(consumer, keys); !st) {
+    return ActionResult::fail(consumer_not_found(key, consumer));
+  }
   return ActionResult::ok(nlohmann::json::object());
 }
 
@@ -90,32 +104,20 @@ ActionResult list_tags_for_stream(const KinesisCall& call) {
 ActionResult tag_resource(const KinesisCall& call) {
   auto resource = resolve_resource(call);
   if (resource.error) return ActionResult::fail(*resource.error);
-  if (resource.consumer) {
-    return ActionResult::fail(
-        invalid_argument("Tags on stream consumers are not supported by this server: " + resource.arn));
-  }
-  return add_tags(call, *resource.stream);
+  return add_tags(call, *resource.stream, resource.consumer ? resource.consumer->name : std::string());
 }
 
 ActionResult untag_resource(const KinesisCall& call) {
   auto resource = resolve_resource(call);
   if (resource.error) return ActionResult::fail(*resource.error);
-  if (resource.consumer) {
-    // A consumer never holds tags here, so there is nothing to remove; the
-    // keys are still checked as AWS checks them.
-    if (auto bad = check_tag_text(tag_keys_of(call), "remove tags from", resource.key)) {
-      return ActionResult::fail(*bad);
-    }
-    return ActionResult::ok(nlohmann::json::object());
-  }
-  return remove_tags(call, *resource.stream);
+  return remove_tags(call, *resource.stream, resource.consumer ? resource.consumer->name : std::string());
 }
 
 ActionResult list_tags_for_resource(const KinesisCall& call) {
   auto resource = resolve_resource(call);
   if (resource.error) return ActionResult::fail(*resource.error);
-  if (resource.consumer) return ActionResult::ok({{"Tags", nlohmann::json::array()}});
-  return ActionResult::ok({{"Tags", tag_list(resource.stream->tags())}});
+  const auto tags = resource.consumer ? resource.consumer->tags : resource.stream->tags();
+  return ActionResult::ok({{"Tags", tag_list(tags)}});
 }
 
 }  // namespace shoal::api::kinesis

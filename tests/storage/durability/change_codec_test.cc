@@ -314,4 +314,26 @@ TEST_CASE("a record asking replay for more shards than any stream holds is refus
   CHECK(decode_change(encode_change(StreamChange{op})));
 }
 
+TEST_CASE("a stream image keeps its consumers' tags, and images from before consumer tags still read") {
+  StreamImage image;
+  image.stream = 3;
+  image.key = {"123456789012", "us-east-1", "clicks"};
+  image.consumers = {{"c1", at(3), std::nullopt, {{"team", "data"}, {"env", "prod"}}}, {"c2", at(4), at(5), {}}};
+  auto decoded = decode_change(encode_change(StreamChange{image}));
+  REQUIRE(decoded);
+  const auto& back = std::get<StreamImage>(std::get<StreamChange>(*decoded));
+  REQUIRE(back.consumers.size() == 2);
+  CHECK(back.consumers[0].tags == image.consumers[0].tags);
+  CHECK(back.consumers[1].tags.empty());
+
+  // The older layout ends before the tags: one empty map (one byte) per consumer.
+  image.consumers[0].tags.clear();
+  const std::string bytes = encode_change(StreamChange{image});
+  auto old = decode_change(std::string_view(bytes).substr(0, bytes.size() - image.consumers.size()));
+  REQUIRE(old);
+  const auto& old_image = std::get<StreamImage>(std::get<StreamChange>(*old));
+  CHECK(old_image.consumers.size() == 2);
+  CHECK(old_image.consumers[0].tags.empty());
+}
+
 }  // namespace shoal::storage::durability

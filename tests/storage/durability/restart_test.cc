@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -321,6 +322,40 @@ TEST_CASE("the log holds only acknowledged changes: refused operations log nothi
   CHECK(disk.records.size() == after_create);
   CHECK(durability::DurableStore::take_thread_lsn() == after_create);
   CHECK(durability::DurableStore::take_thread_lsn() == 0);
+}
+
+TEST_CASE("UpdateShardCount's short-lived shards and consumer tags come back from the log and a snapshot") {
+  ManualClock clock;
+  Disk disk;
+  std::vector<std::string> before;
+  {
+    Process p(clock, disk);
+    StreamConfig config;
+    config.shard_count = 4;
+    auto s = *p.engines.streams.create(kStream, config);
+    REQUIRE(s->put_record({"pk", std::nullopt, "before", std::nullopt}));
+    REQUIRE(p.engines.streams.update_shard_count(kStream, 5));
+    clock.advance(3s);  // the update lands: 15 shards
+    REQUIRE(s->register_consumer("tagged", {{"team", "data"}}));
+    REQUIRE(s->add_consumer_tags("tagged", {{"env", "test"}, {"tier", "1"}}));
+    REQUIRE(s->remove_consumer_tags("tagged", {"tier"}));
+    before = p.engines.snapshot();
+  }
+  clock.advance(1min);
+  Process restarted(clock, disk);
+  CHECK(restarted.engines.snapshot() == before);
+  auto s = restarted.engines.streams.find(kStream);
+  CHECK(s->describe().shards.size() == 15);
+  CHECK(s->describe().open_shard_count == 5);
+  const auto consumer = s->find_consumer("tagged");
+  REQUIRE(consumer);
+  CHECK(consumer->tags == std::map<std::string, std::string>{{"env", "test"}, {"team", "data"}});
+
+  // From the snapshot alone too.
+  Engines restored(clock);
+  replay(before, restored.queues, restored.streams, &restored.clock);
+  CHECK(restored.snapshot() == before);
+  CHECK(restored.streams.find(kStream)->find_consumer("tagged")->tags.size() == 2);
 }
 
 }  // namespace shoal::storage::testing

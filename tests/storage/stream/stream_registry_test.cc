@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -292,6 +293,42 @@ TEST_CASE("shard positions count retained records and bytes per shard") {
   CHECK(positions[0].bytes == 14);
   CHECK(positions[0].first_sequence_number == first->sequence_number);
   CHECK(positions[0].last_sequence_number == second->sequence_number);
+}
+
+}  // namespace shoal::storage
+
+namespace shoal::storage {
+
+TEST_CASE("consumer tags: added at registration and later, removed, counted against the limit") {
+  testing::StreamFixture f;
+  auto stream = f.create(1);
+  REQUIRE(stream->register_consumer("app", {{"team", "data"}}));
+  REQUIRE(stream->add_consumer_tags("app", {{"env", "test"}}));
+  stream->remove_tags({"env"});  // the stream's own tags are another set
+  CHECK(stream->find_consumer("app")->tags == std::map<std::string, std::string>{{"env", "test"}, {"team", "data"}});
+  REQUIRE(stream->remove_consumer_tags("app", {"team", "absent"}));
+  CHECK(stream->find_consumer("app")->tags == std::map<std::string, std::string>{{"env", "test"}});
+  CHECK(stream->tags().empty());
+  CHECK(stream->add_consumer_tags("nobody", {{"a", "b"}}).code() == Status::Code::kNotFound);
+  std::map<std::string, std::string> many;
+  for (int i = 0; i < 50; ++i) many["k" + std::to_string(i)] = "v";
+  CHECK(stream->add_consumer_tags("app", many).code() == Status::Code::kInvalidArgument);
+  CHECK(stream->find_consumer("app")->tags.size() == 1);  // nothing changed
+  CHECK(stream->register_consumer("crowded", many).ok());
+  many["k50"] = "v";
+  CHECK(stream->register_consumer("too-crowded", many).status().code() == Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("a stream's resource policies, and its consumers', can be dropped together") {
+  testing::StreamFixture f;
+  const std::string arn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+  f.registry.put_resource_policy(arn, "{}");
+  f.registry.put_resource_policy(arn + "/consumer/app:1700000000", "{}");
+  f.registry.put_resource_policy(arn + "-archive", "{}");  // another stream whose name starts the same
+  CHECK(f.registry.delete_resource_policies_under(arn) == 2);
+  CHECK_FALSE(f.registry.resource_policy(arn));
+  CHECK_FALSE(f.registry.resource_policy(arn + "/consumer/app:1700000000"));
+  CHECK(f.registry.resource_policy(arn + "-archive"));
 }
 
 }  // namespace shoal::storage
