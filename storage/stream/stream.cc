@@ -677,7 +677,7 @@ Status Stream::begin_delete(bool enforce_consumer_deletion) {
   std::lock_guard lock(state_->mutex);
   auto& s = *state_;
   s.refresh(now);
-  if (s.deleting_since) return Status::not_found("stream is already DELETING");
+  if (s.deleting_since) return Status::ok();
   if (!enforce_consumer_deletion && s.live_consumers() > 0) {
     return Status::resource_in_use("stream has " + std::to_string(s.live_consumers()) + " registered consumers");
   }

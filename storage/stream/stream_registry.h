@@ -63,8 +63,9 @@ class StreamRegistry {
   std::shared_ptr<Stream> find(const StreamKey& key) const;
   std::shared_ptr<Stream> find_by_id(const std::string& account, const std::string& region,
                                      std::string_view stream_id) const;
-  // DELETING now, gone after delays.remove. kNotFound: absent or already
-  // DELETING; kResourceInUse: consumers and !enforce_consumer_deletion.
+  // DELETING now, gone after delays.remove (already DELETING: ok, nothing
+  // changes). kNotFound: absent; kResourceInUse: consumers and
+  // !enforce_consumer_deletion.
   Status remove(const StreamKey& key, bool enforce_consumer_deletion);
   // Streams of one account and region (all statuses but gone), by name.
   std::vector<std::shared_ptr<Stream>> list(const std::string& account,
