@@ -102,6 +102,15 @@ AwsError shard_rate_exceeded(std::string_view shard_id, const storage::StreamKey
   return error("ProvisionedThroughputExceededException", shard_rate_exceeded_message(shard_id, key));
 }
 
+AwsError shard_not_eligible(std::string_view shard_id, const storage::StreamKey& key) {
+  return invalid_argument("Shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
+                          key.account +
+                          " has already been merged or split, and thus is not eligible for merging or "
+                          "splitting.");
+}
+
+bool is_stream_not_found(const AwsError& error) { return error.code == "ResourceNotFoundException"; }
+
 AwsError shard_does_not_exist(std::string_view shard_id, const storage::StreamKey& key) {
   return resource_not_found("Shard " + std::string(shard_id) + " in stream " + key.name + " under account " +
                             key.account + " does not exist");

@@ -44,6 +44,13 @@ std::optional<AwsError> check_starting_sequence(std::string_view sequence, std::
 AwsError stream_not_active_error(const storage::StreamKey& key, storage::StreamStatus status);
 // "Could not find shard S in stream X under account Y."
 AwsError could_not_find_shard(std::string_view shard_id, const storage::StreamKey& key);
+// InvalidArgumentException "Shard S in stream X under account Y has already
+// been merged or split, and thus is not eligible for merging or splitting.":
+// SplitShard or MergeShards on a closed shard (moto's AWS-verified wording).
+AwsError shard_not_eligible(std::string_view shard_id, const storage::StreamKey& key);
+// Whether `error` is the stream-not-found answer of resolve_stream (as
+// opposed to a malformed name or ARN).
+bool is_stream_not_found(const AwsError& error);
 // "Shard S in stream X under account Y does not exist"
 AwsError shard_does_not_exist(std::string_view shard_id, const storage::StreamKey& key);
 // "Rate exceeded for shard S in stream X under account Y.": what AWS says

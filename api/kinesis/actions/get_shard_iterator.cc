@@ -23,11 +23,12 @@ ActionResult get_shard_iterator(const KinesisCall& call) {
   const auto requested_shard = string_member(call.input, "ShardId").value_or("");
   auto resolved = resolve_stream(call);
   if (!resolved.stream) {
-    // AWS names the shard when the stream is unknown (kinesalite recordings).
+    // AWS names the shard when the stream is unknown (kinesalite recordings);
+    // an id that names no shard at all gets "Could not find shard".
     if (resolved.error.code == "ResourceNotFoundException") {
       auto index = shard_index_of(requested_shard);
-      return ActionResult::fail(
-          shard_does_not_exist(index ? storage::shard_id_for_index(*index) : requested_shard, resolved.key));
+      if (!index) return ActionResult::fail(could_not_find_shard(requested_shard, resolved.key));
+      return ActionResult::fail(shard_does_not_exist(storage::shard_id_for_index(*index), resolved.key));
     }
     return ActionResult::fail(resolved.error);
   }

@@ -1,6 +1,7 @@
 // SplitShard: closes an open shard and opens two children split at
-// NewStartingHashKey (the stream is UPDATING meanwhile); AWS's errors for an
-// unknown shard, a key outside the shard and the account shard limit.
+// NewStartingHashKey (the stream is UPDATING meanwhile); AWS's errors, in
+// AWS's order, for an unreadable shard id, an unknown stream or shard, a key
+// outside the shard, a closed shard and the account shard limit.
 #include <algorithm>
 
 #include "api/kinesis/actions/data_plane_helpers.h"
@@ -11,11 +12,13 @@ namespace shoal::api::kinesis {
 
 ActionResult split_shard(const KinesisCall& call) {
   auto resolved = resolve_stream(call);
-  if (!resolved.stream) return ActionResult::fail(resolved.error);
+  if (!resolved.stream && !is_stream_not_found(resolved.error)) return ActionResult::fail(resolved.error);
   const auto& key = resolved.key;
   const auto requested = string_member(call.input, "ShardToSplit").value_or("");
   const auto index = shard_index_of(requested);
+  // An id that names no shard at all is refused before the stream is looked up.
   if (!index) return ActionResult::fail(could_not_find_shard(requested, key));
+  if (!resolved.stream) return ActionResult::fail(resolved.error);
   const auto shard_id = storage::shard_id_for_index(*index);
 
   const auto shards = resolved.stream->shards();
@@ -44,12 +47,7 @@ ActionResult split_shard(const KinesisCall& call) {
       if (status.message().starts_with("shard ")) return ActionResult::fail(could_not_find_shard(shard_id, key));
       break;
     case storage::Status::Code::kResourceInUse:
-      if (status.message().starts_with("shard ")) {
-        return ActionResult::fail(resource_in_use("Shard " + shard_id + " in stream " + key.name + " under account " +
-                                                  key.account +
-                                                  " has already been merged or split, and thus is not eligible for "
-                                                  "splitting."));
-      }
+      if (status.message().starts_with("shard ")) return ActionResult::fail(shard_not_eligible(shard_id, key));
       break;
     default:
       break;
