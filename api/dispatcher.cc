@@ -20,6 +20,7 @@
 #include "api/kinesis/kinesis_service.h"
 #include "api/protocol/cbor_protocol.h"
 #include "api/protocol/codec.h"
+#include "api/protocol/coral_rejections.h"
 #include "api/protocol/query_codec.h"
 #include "api/request_context.h"
 #include "api/service.h"
@@ -348,35 +349,41 @@ Outcome Dispatcher::handle(ApiRequest request) {
     return impl_->run(impl_->sqs, name, codec, request, ctx, impl_->trace("sqs", name, start));
   }
 
-  if (target.starts_with(kKinesisTarget)) {
-    auto action = target.substr(kKinesisTarget.size());
-    auto trace = impl_->trace("kinesis", action, start);
-    auto media = content_type.substr(0, content_type.find(';'));
-    if (media == kCborContentType)
-      return impl_->run(impl_->kinesis, action, cbor_codec(), request, ctx, std::move(trace));
-    const Codec& codec = json_codec(kKinesisJson);
-    if (media == kKinesisJson.content_type)
-      return impl_->run(impl_->kinesis, action, codec, request, ctx, std::move(trace));
-    // AWS answers an unsupported content type as an unknown operation, 404.
-    return impl_->early(codec.error({"UnknownOperationException", "", 404, true, ""}, ctx.request_id),
+  // Everything else answers as AWS's Kinesis front end does (see
+  // coral_rejections.h): only POST is routed, then by content type.
+  const auto media = content_type.substr(0, content_type.find(';'));
+  const bool kinesis = target.starts_with(kKinesisTarget);
+  const auto action = kinesis ? target.substr(kKinesisTarget.size()) : std::string_view("unknown");
+  auto trace = impl_->trace(kinesis ? "kinesis" : "other", action, start);
+  if (request.method != "POST") return impl_->early(unroutable_request(request, ctx.request_id), std::move(trace));
+  if (media == "application/json")
+    return impl_->early(legacy_json_envelope(request.body, ctx.request_id), std::move(trace));
+  const bool cbor = media == kCborContentType;
+  if (cbor || media == kKinesisJson.content_type) {
+    const Codec& codec = cbor ? cbor_codec() : json_codec(kKinesisJson);
+    if (kinesis) return impl_->run(impl_->kinesis, action, codec, request, ctx, std::move(trace));
+    return impl_->early(codec.error({"UnknownOperationException", "", 400, true, ""}, ctx.request_id),
                         std::move(trace));
   }
-
-  AwsError unknown{"UnknownOperationException", "", 400, true,
-                   target.empty() ? "Missing X-Amz-Target header: this endpoint serves SQS "
-                                    "(AmazonSQS.<Action>, "
-                                    "AWS JSON 1.0) and Kinesis (Kinesis_20131202.<Action>, "
-                                    "AWS JSON 1.1 or CBOR 1.1)."
-                                  : "Unknown operation " + std::string(target) + "."};
-  return impl_->early(json_codec(kPlainJson).error(unknown, ctx.request_id), impl_->trace("other", "unknown", start));
+  // Another content type: a target naming a service and an operation is an
+  // unknown operation; without one nothing can be authorized.
+  if (target.find('.') != std::string_view::npos) {
+    return impl_->early(unknown_operation_xml(ctx.request_id), std::move(trace));
+  }
+  return impl_->early(unroutable_request(request, ctx.request_id), std::move(trace));
 }
 
 std::string Dispatcher::recovery_summary() const { return impl_->recovery; }
 
 storage::durability::DurableStore* Dispatcher::durable_store() { return impl_->store.get(); }
 
-ApiResponse Dispatcher::transport_error(int http_status, const std::string& code, const std::string& message) {
-  return json_codec(kPlainJson).error({code, "", http_status, http_status < 500, message}, storage::random_uuid());
+ApiResponse Dispatcher::transport_error(int http_status, const std::string& code, const std::string& message,
+                                        std::string_view request_content_type) {
+  const auto media = request_content_type.substr(0, request_content_type.find(';'));
+  const Codec& codec = media == kCborContentType            ? cbor_codec()
+                       : media == kKinesisJson.content_type ? json_codec(kKinesisJson)
+                                                            : json_codec(kPlainJson);
+  return codec.error({code, "", http_status, http_status < 500, message}, storage::random_uuid());
 }
 
 }  // namespace shoal::api

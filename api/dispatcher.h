@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/api_request.h"
 #include "api/auth/authenticator.h"
@@ -69,8 +70,11 @@ class Dispatcher {
 
   Outcome handle(ApiRequest request);
   // An AWS-shaped error for failures seen before a request could be built
-  // (e.g. a body past the size limit: 413). Always carries a request id.
-  ApiResponse transport_error(int http_status, const std::string& code, const std::string& message);
+  // (e.g. a body past the size limit: 413). Always carries a request id. In
+  // CBOR or AWS JSON 1.1 when the request said so (request_content_type),
+  // else plain JSON.
+  ApiResponse transport_error(int http_status, const std::string& code, const std::string& message,
+                              std::string_view request_content_type = {});
   // What start-up recovered from the data directory; empty when in memory.
   std::string recovery_summary() const;
   // The durable store (nullptr when in memory), e.g. for tests and shutdown.

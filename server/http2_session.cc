@@ -608,7 +608,7 @@ void Http2Session::respond(Stream& stream, api::ApiResponse response) {
 void Http2Session::respond_error(Stream& stream, int status, const std::string& code, const std::string& message) {
   api::ApiResponse response;
   try {
-    response = config_.dispatcher.transport_error(status, code, message);
+    response = config_.dispatcher.transport_error(status, code, message, stream.request.header("content-type"));
   } catch (const std::exception& e) {
     log_h2_internal_error("rendering a transport error", e.what());
     return reset_stream(stream, NGHTTP2_INTERNAL_ERROR);

@@ -147,8 +147,12 @@ void HttpSession::on_read_error(beast::error_code ec) {
     return send_error(r.status, r.code, r.message);
   }
   if (ec == http::error::body_limit) {
+    // Beast may report the limit while finishing the header, before it counts
+    // as done; the fields are all in by then.
+    const std::string content_type(parser_ ? parser_->header("content-type") : "");
     return send_error(413, "RequestEntityTooLarge",
-                      "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes");
+                      "Request body is larger than the limit of " + std::to_string(config_.max_body_bytes) + " bytes",
+                      content_type);
   }
   if (ec == http::error::header_limit) {
     return send_error(
@@ -433,10 +437,11 @@ void HttpSession::abort_stream() {
 
 // ---- writing -------------------------------------------------------------------
 
-void HttpSession::send_error(int status, const std::string& code, const std::string& message) {
+void HttpSession::send_error(int status, const std::string& code, const std::string& message,
+                             std::string_view request_content_type) {
   api::ApiResponse response;
   try {
-    response = config_.dispatcher.transport_error(status, code, message);
+    response = config_.dispatcher.transport_error(status, code, message, request_content_type);
   } catch (const std::exception& e) {
     log_internal_error("rendering a transport error", e.what());
     return do_close(CloseMode::kClose);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/dispatcher.h"
 #include "api/pending_response.h"
@@ -89,7 +90,10 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   void abort_stream();
   void on_watch(boost::beast::error_code ec, std::size_t bytes);
 
-  void send_error(int status, const std::string& code, const std::string& message);
+  // request_content_type: the failed request's, when its header was read, so
+  // the error comes in the caller's encoding (CBOR for CBOR).
+  void send_error(int status, const std::string& code, const std::string& message,
+                  std::string_view request_content_type = {});
   void write(api::ApiResponse response, CloseMode mode);
   void on_write(CloseMode mode, boost::beast::error_code ec, std::size_t bytes);
   void do_close(CloseMode mode);

@@ -34,6 +34,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   const std::optional<Rejection>& rejection() const { return rejection_; }
   // Valid once the header is parsed.
   unsigned version() const { return version_; }
+  // A header of the request (name in lower case), or empty: the fields read
+  // so far, e.g. to answer a body that broke a limit in the caller's encoding.
+  std::string_view header(std::string_view lower_name) const { return request_.header(lower_name); }
   // The request carried "Expect: 100-continue" (its first Expect field).
   bool expects_continue() const { return expects_continue_; }
   // Bytes of body read so far.

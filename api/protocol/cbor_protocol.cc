@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "api/protocol/json_protocol.h"
+
 namespace shoal::api {
 namespace {
 
@@ -390,11 +392,13 @@ ApiResponse render_cbor_result(const nlohmann::json& output, const Shape* shape,
   return r;
 }
 
+ApiResponse render_cbor_empty_result(const std::string& request_id) { return base(200, request_id); }
+
 ApiResponse render_cbor_error(const AwsError& error, const std::string& request_id) {
   auto r = base(error.http_status, request_id);
   r.headers.emplace_back("x-amzn-ErrorType", error.code);
   nlohmann::json body = {{"__type", error.code}};
-  if (!error.message.empty()) body["message"] = error.message;
+  if (!error.message.empty()) body[std::string(error_message_key(error.code))] = error.message;
   r.body = encode_cbor(body, nullptr);
   return r;
 }

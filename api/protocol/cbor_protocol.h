@@ -33,6 +33,8 @@ std::string encode_cbor(const nlohmann::json& value, const model::Shape* shape);
 
 ApiResponse render_cbor_result(const nlohmann::json& output, const model::Shape* shape,
                                const std::string& request_id);
+// 200 with the CBOR content type and no body: an operation without output.
+ApiResponse render_cbor_empty_result(const std::string& request_id);
 ApiResponse render_cbor_error(const AwsError& error, const std::string& request_id);
 
 }  // namespace shoal::api

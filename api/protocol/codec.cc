@@ -14,6 +14,7 @@ class JsonCodec final : public Codec {
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {
+    if (shape == nullptr && dialect_.no_output_is_empty_body) return render_json_empty_result(dialect_, request_id);
     prepare_json_output(shape, output);
     return render_json_result(output, dialect_, request_id);
   }
@@ -33,6 +34,8 @@ class CborCodec final : public Codec {
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {
+    // Only Kinesis speaks CBOR here: no output shape, no body, as AWS answers.
+    if (shape == nullptr) return render_cbor_empty_result(request_id);
     return render_cbor_result(output, shape, request_id);
   }
   ApiResponse error(const AwsError& e, const std::string& request_id) const override {

@@ -54,7 +54,7 @@ const Codec& json_codec(const JsonDialect& dialect);  // dialect must outlive th
 const Codec& cbor_codec();
 
 inline constexpr JsonDialect kSqsJson{"application/x-amz-json-1.0", "com.amazonaws.sqs#", true, true};
-inline constexpr JsonDialect kKinesisJson{"application/x-amz-json-1.1", "", false};
+inline constexpr JsonDialect kKinesisJson{"application/x-amz-json-1.1", "", false, false, true};
 inline constexpr JsonDialect kPlainJson{"application/json", "", false};
 
 }  // namespace shoal::api

@@ -32,11 +32,19 @@ std::variant<nlohmann::json, AwsError> parse_json_body(std::string_view body, co
   return std::move(*value);
 }
 
+std::string_view error_message_key(std::string_view code) {
+  return code == "SerializationException" ? "Message" : "message";
+}
+
 ApiResponse render_json_result(const nlohmann::json& output, const JsonDialect& dialect,
                                const std::string& request_id) {
   auto r = base_response(200, dialect, request_id);
   r.body = to_json_text(output);
   return r;
+}
+
+ApiResponse render_json_empty_result(const JsonDialect& dialect, const std::string& request_id) {
+  return base_response(200, dialect, request_id);
 }
 
 ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
@@ -48,7 +56,7 @@ ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
                            error.query_code + (error.sender_fault ? ";Sender" : ";Receiver"));
   }
   nlohmann::json body = {{"__type", std::string(dialect.type_prefix) + error.code}};
-  if (!error.message.empty()) body["message"] = error.message;
+  if (!error.message.empty()) body[std::string(error_message_key(error.code))] = error.message;
   r.body = to_json_text(body);
   return r;
 }
