@@ -14,9 +14,16 @@ class JsonCodec final : public Codec {
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {
-    if (shape == nullptr && dialect_.no_output_is_empty_body) return render_json_empty_result(dialect_, request_id);
     prepare_json_output(shape, output);
     return render_json_result(output, dialect_, request_id);
+  }
+  // An action without output (DeleteStream, MergeShards, ...) answers no body
+  // at all in Kinesis; result() keeps writing {} for event-stream payloads
+  // (SubscribeToShard's initial-response is "{}" on AWS).
+  ApiResponse action_result(std::string_view action, nlohmann::json output, const model::Shape* shape,
+                            const std::string& request_id) const override {
+    if (shape == nullptr && dialect_.no_output_is_empty_body) return render_json_empty_result(dialect_, request_id);
+    return Codec::action_result(action, std::move(output), shape, request_id);
   }
   ApiResponse error(const AwsError& e, const std::string& request_id) const override {
     return render_json_error(e, dialect_, request_id);
@@ -34,9 +41,14 @@ class CborCodec final : public Codec {
   }
   ApiResponse result(nlohmann::json output, const model::Shape* shape,
                      const std::string& request_id) const override {
-    // Only Kinesis speaks CBOR here: no output shape, no body, as AWS answers.
-    if (shape == nullptr) return render_cbor_empty_result(request_id);
     return render_cbor_result(output, shape, request_id);
+  }
+  // Only Kinesis speaks CBOR here: an action without output answers no body,
+  // as over JSON (an event's payload still goes through result()).
+  ApiResponse action_result(std::string_view action, nlohmann::json output, const model::Shape* shape,
+                            const std::string& request_id) const override {
+    if (shape == nullptr) return render_cbor_empty_result(request_id);
+    return Codec::action_result(action, std::move(output), shape, request_id);
   }
   ApiResponse error(const AwsError& e, const std::string& request_id) const override {
     return render_cbor_error(e, request_id);

@@ -47,19 +47,24 @@ TEST_CASE("SerializationException carries its text in Message, every other error
 }
 
 TEST_CASE("Kinesis operations without output answer an empty body; SQS keeps {}") {
-  auto kinesis = json_codec(kKinesisJson).result(json::object(), nullptr, "id");
+  auto kinesis = json_codec(kKinesisJson).action_result("DeleteStream", json::object(), nullptr, "id");
   CHECK(kinesis.status == 200);
   CHECK(kinesis.body.empty());
   CHECK(kinesis.content_type == "application/x-amz-json-1.1");
   CHECK(header_of(kinesis, "x-amzn-RequestId") == "id");
-  auto cbor = cbor_codec().result(json::object(), nullptr, "id");
+  auto cbor = cbor_codec().action_result("DeleteStream", json::object(), nullptr, "id");
   CHECK(cbor.body.empty());
   CHECK(cbor.content_type == "application/x-amz-cbor-1.1");
-  CHECK(json_codec(kSqsJson).result(json::object(), nullptr, "id").body == "{}");
+  CHECK(json_codec(kSqsJson).action_result("DeleteQueue", json::object(), nullptr, "id").body == "{}");
   // With an output shape the object is written as before.
   const auto* shape = model::ServiceModel::kinesis().operation("ListStreams")->output;
-  CHECK(json::parse(json_codec(kKinesisJson).result({{"StreamNames", json::array()}}, shape, "id").body)
+  CHECK(json::parse(json_codec(kKinesisJson).action_result("ListStreams", {{"StreamNames", json::array()}}, shape, "id")
+                        .body)
             .contains("StreamNames"));
+  // A payload without a shape of its own (SubscribeToShard's initial-response
+  // event) is still an object: AWS sends "{}" there.
+  CHECK(json_codec(kKinesisJson).result(json::object(), nullptr, "").body == "{}");
+  CHECK(cbor_codec().result(json::object(), nullptr, "").body == "\xa0");
 }
 
 TEST_CASE("requests nothing can be routed for get AWS's XML answers") {
