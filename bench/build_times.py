@@ -25,6 +25,7 @@ VARIANTS = {
     "separate-boost": ["-DCMAKE_BUILD_TYPE=Release", "-DSHOAL_UNITY=OFF", "-DSHOAL_PCH=OFF"],
     "pch": ["-DCMAKE_BUILD_TYPE=Release", "-DSHOAL_UNITY=OFF", "-DSHOAL_SEPARATE_BOOST=OFF"],
     "unity": ["-DCMAKE_BUILD_TYPE=Release", "-DSHOAL_PCH=OFF", "-DSHOAL_SEPARATE_BOOST=OFF"],
+    "unity-separate-boost": ["-DCMAKE_BUILD_TYPE=Release", "-DSHOAL_PCH=OFF"],
     "levers": ["-DCMAKE_BUILD_TYPE=Release"],
     "levers-relwithdebinfo": ["-DCMAKE_BUILD_TYPE=RelWithDebInfo"],
 }
