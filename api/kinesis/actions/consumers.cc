@@ -14,7 +14,7 @@
 namespace shoal::api::kinesis {
 namespace {
 
-constexpr std::int64_t kDefaultMaxResults = 100;
+constexpr std::int64_t kDefaultConsumerResults = 100;
 
 nlohmann::json consumer_value(const storage::StreamKey& key, const storage::ConsumerInfo& c) {
   return {{"ConsumerName", c.name},
@@ -142,7 +142,7 @@ ActionResult list_stream_consumers(const KinesisCall& call) {
                                       "The NextToken belongs to an earlier stream named " + resolved.key.name + "."));
     }
   }
-  const auto max_results = int_member(call.input, "MaxResults").value_or(kDefaultMaxResults);
+  const auto max_results = int_member(call.input, "MaxResults").value_or(kDefaultConsumerResults);
   nlohmann::json list = nlohmann::json::array();
   std::optional<ListCursor> last;
   bool more = false;
