@@ -1,6 +1,7 @@
 #include "storage/queue/queue.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <utility>
 
@@ -128,6 +129,7 @@ SendOutcome Queue::send(NewMessage message) {
     const bool per_group = s.fifo && s.attributes.deduplication_scope == "messageGroup";
     s.note(MessageSent{0, 0, seq, stored, now + delay, per_group});
     s.insert(seq, std::move(stored), now, now + delay);
+    ++s.totals.sent;
     if (delay.count() <= 0 && !s.waiters.empty()) wakes = s.collect_waiters();
   }
   call_all(wakes);
@@ -270,6 +272,7 @@ Status Queue::delete_message(std::string_view receipt_handle) {
     // Deleted even when h.nonce is older than the latest receive (see queue.h).
     s.note(MessageDeleted{0, 0, now, h.seq});
     s.erase(it);
+    ++s.totals.deleted;
     s.compact();
     // FIFO: deleting a group's head may release the messages behind it.
     if (s.fifo && !s.waiters.empty() && s.groups.any_ready()) wakes = s.collect_waiters();
@@ -346,6 +349,11 @@ QueueCounts Queue::counts() const {
   return state_->counts;
 }
 
+QueueTotals Queue::totals() const {
+  std::lock_guard lock(state_->mu);
+  return state_->totals;
+}
+
 std::uint64_t Queue::add_waiter(std::function<void()> wake) {
   std::uint64_t id = 0;
   {
@@ -387,13 +395,22 @@ bool Queue::closed() const {
   return state_->closed;
 }
 
-std::vector<PeekedMessage> Queue::peek() const {
+std::vector<PeekedMessage> Queue::peek(std::size_t max) const {
   const TimePoint now = clock_.now();
   std::lock_guard lock(state_->mu);
   state_->advance(now);
-  std::vector<std::pair<std::uint64_t, PeekedMessage>> by_seq;
+  // Order pointers, not copies: a console peeking at the first few messages
+  // of a large queue holds the lock for O(messages) cheap steps.
+  std::vector<std::pair<std::uint64_t, const Entry*>> by_seq;
   by_seq.reserve(state_->messages.size());
-  for (const auto& [seq, e] : state_->messages) {
+  for (const auto& [seq, e] : state_->messages) by_seq.emplace_back(seq, &e);
+  const auto first = [](const auto& a, const auto& b) { return a.first < b.first; };
+  const std::size_t n = std::min(max, by_seq.size());
+  std::partial_sort(by_seq.begin(), by_seq.begin() + static_cast<std::ptrdiff_t>(n), by_seq.end(), first);
+  std::vector<PeekedMessage> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Entry& e = *by_seq[i].second;
     PeekedMessage p;
     p.message = e.message;
     p.receive_count = e.receive_count;
@@ -404,12 +421,8 @@ std::vector<PeekedMessage> Queue::peek() const {
       case Where::kInFlight: p.state = PeekedMessage::State::kInFlight; break;
     }
     if (e.where != Where::kVisible) p.visible_at = e.visible_at;
-    by_seq.emplace_back(seq, std::move(p));
+    out.push_back(std::move(p));
   }
-  std::sort(by_seq.begin(), by_seq.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<PeekedMessage> out;
-  out.reserve(by_seq.size());
-  for (auto& [seq, p] : by_seq) out.push_back(std::move(p));
   return out;
 }
 

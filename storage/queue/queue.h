@@ -34,6 +34,14 @@ struct QueueCounts {
   std::int64_t delayed = 0;    // ApproximateNumberOfMessagesDelayed
 };
 
+// What a queue did since this process created or recovered it (kept in
+// memory only: a restart counts from 0), for the control endpoints' rates.
+struct QueueTotals {
+  std::uint64_t sent = 0;      // messages stored by send() (a deduplicated repeat stores none)
+  std::uint64_t received = 0;  // deliveries: a message received twice counts twice
+  std::uint64_t deleted = 0;   // messages removed by delete_message()
+};
+
 struct SendOutcome {
   std::string message_id;
   std::string sequence_number;  // FIFO only: 20 decimal digits, increasing per queue
@@ -179,6 +187,7 @@ class Queue {
   Status purge();
   // Applies due transitions first, so the counts are current.
   QueueCounts counts() const;
+  QueueTotals totals() const;
   // Whether a receive now would return a message (on FIFO queues a visible
   // message behind one in flight is not receivable). Applies due transitions.
   bool has_receivable() const;
@@ -214,10 +223,10 @@ class Queue {
   void apply(const QueueChange& change);
   // Emits the images recreating this queue, as one consistent cut.
   void snapshot(const QueueChangeSink& emit) const;
-  // Every message in send order with its delivery state; changes nothing
-  // (for the control endpoints: tests look into a queue without receiving).
-  // Applies due transitions first.
-  std::vector<PeekedMessage> peek() const;
+  // Every message in send order with its delivery state, or the first `max`;
+  // changes nothing (for the control endpoints: tests and the console look
+  // into a queue without receiving). Applies due transitions first.
+  std::vector<PeekedMessage> peek(std::size_t max = SIZE_MAX) const;
 
  private:
   struct State;

@@ -198,6 +198,7 @@ struct Queue::State {
   // Logs what the last take() did: one MessagesReceived for the fresh
   // deliveries, a VisibilityChanged per message an attempt replay hid again.
   void note_take(TimePoint now, std::optional<std::chrono::seconds> visibility_timeout) {
+    totals.received += delivered.size() + rescheduled.size();  // before `delivered` moves to the log
     const auto visibility =
         std::max(visibility_timeout.value_or(attributes.visibility_timeout), std::chrono::seconds(0));
     const TimePoint until = now + visibility;
@@ -229,6 +230,7 @@ struct Queue::State {
   // from the original send).
   std::vector<Born> born_moved;
   QueueCounts counts;
+  QueueTotals totals;
 
   std::uint64_t next_waiter = 1;
   std::unordered_map<std::uint64_t, std::function<void()>> waiters;

@@ -25,6 +25,7 @@ const StoredRecord& Shard::append(TimePoint now, std::string_view partition_key,
   r.encryption = encryption;
   r.bytes.reserve(partition_key.size() + data.size());
   r.bytes.append(partition_key).append(data);
+  retained_bytes_ += r.bytes.size();
   records_.push_back(std::move(r));
   return records_.back();
 }
@@ -40,7 +41,10 @@ void Shard::restore_position(std::uint64_t next_counter, std::int64_t last_arriv
 
 void Shard::trim(TimePoint horizon) {
   const auto h = to_epoch_ms(horizon);
-  while (!records_.empty() && records_.front().arrival_ms < h) records_.pop_front();
+  while (!records_.empty() && records_.front().arrival_ms < h) {
+    retained_bytes_ -= records_.front().bytes.size();
+    records_.pop_front();
+  }
   if (records_.empty()) records_.shrink_to_fit();
 }
 

@@ -44,6 +44,11 @@ class Shard {
   std::int64_t seq_created_seconds() const { return seq_created_seconds_; }
   std::uint64_t next_counter() const { return next_counter_; }
   const std::deque<StoredRecord>& records() const { return records_; }
+  // Partition keys plus data of the retained records, kept as they come and
+  // go so reading it costs nothing.
+  std::uint64_t retained_bytes() const { return retained_bytes_; }
+  // Records ever put into the shard, trimmed ones included.
+  std::uint64_t records_put() const { return next_counter_ - 1; }
 
   // Arrival is clamped to be no earlier than the previous record's.
   const StoredRecord& append(TimePoint now, std::string_view partition_key, std::string_view data,
@@ -61,7 +66,10 @@ class Shard {
   TimePoint created() const { return created_; }
   std::int64_t last_arrival_ms() const { return last_arrival_ms_; }
   void restore_position(std::uint64_t next_counter, std::int64_t last_arrival_ms, std::optional<TimePoint> closed);
-  void restore_record(StoredRecord record) { records_.push_back(std::move(record)); }
+  void restore_record(StoredRecord record) {
+    retained_bytes_ += record.bytes.size();
+    records_.push_back(std::move(record));
+  }
 
   std::string sequence_number(const StoredRecord& r) const;
   std::string sequence_number(std::uint64_t counter, std::int64_t arrival_ms) const;
@@ -79,6 +87,7 @@ class Shard {
   std::uint64_t next_counter_ = 1;
   std::int64_t last_arrival_ms_ = 0;
   std::deque<StoredRecord> records_;
+  std::uint64_t retained_bytes_ = 0;
 };
 
 }  // namespace shoal::storage

@@ -89,7 +89,8 @@ std::vector<ShardPosition> Stream::shard_positions() const {
     p.shard = shard.info();
     const auto& records = shard.records();
     p.records = records.size();
-    for (const auto& r : records) p.bytes += r.bytes.size();
+    p.bytes = shard.retained_bytes();
+    p.records_put = shard.records_put();
     if (!records.empty()) {
       p.first_sequence_number = shard.sequence_number(records.front());
       p.last_sequence_number = shard.sequence_number(records.back());

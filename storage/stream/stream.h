@@ -42,8 +42,20 @@ struct ShardPosition {
   ShardInfo shard;
   std::uint64_t records = 0;  // retained (not yet trimmed)
   std::uint64_t bytes = 0;    // their data plus partition keys
+  std::uint64_t records_put = 0;  // ever put, trimmed ones included
   std::optional<std::string> first_sequence_number;  // oldest retained record
   std::optional<std::string> last_sequence_number;   // newest record
+};
+
+// One record as the control endpoints' tail shows it: where it is, and the
+// start of its data.
+struct RecordPreview {
+  std::string shard_id;
+  std::string sequence_number;
+  TimePoint arrival;
+  std::string partition_key;
+  std::string data;            // the first max_data_bytes bytes
+  std::size_t data_size = 0;   // the whole data's size
 };
 
 class Stream {
@@ -64,8 +76,12 @@ class Stream {
   StreamDescription describe() const;
   std::vector<ShardInfo> shards() const;  // = describe().shards
   // Every shard with its retained records' count, size and sequence range;
-  // changes nothing but due transitions. O(records) for the byte count.
+  // changes nothing but due transitions. O(shards).
   std::vector<ShardPosition> shard_positions() const;
+  // The newest records of the stream, newest first (by arrival, across
+  // shards), at most max, each with at most max_data_bytes of its data
+  // (stream_tail.cc). Changes nothing but due transitions. O(shards x max).
+  std::vector<RecordPreview> newest_records(std::size_t max, std::size_t max_data_bytes) const;
   int open_shard_count() const;  // after any pending reshard is applied
 
   // ---- records ----

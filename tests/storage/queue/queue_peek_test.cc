@@ -82,4 +82,20 @@ TEST_CASE("clear removes and closes every queue, or one account's") {
   CHECK(registry.all().empty());
 }
 
+
+TEST_CASE("peek with a limit shows only the first messages in send order") {
+  ManualClock clock;
+  Queue q({"000000000000", "us-east-1", "q"}, {}, {}, clock);
+  for (int i = 0; i < 20; ++i) q.send(message(std::to_string(i)));
+  REQUIRE(q.receive(1, 30s).size() == 1);  // "0" in flight, still first
+  auto first = q.peek(3);
+  REQUIRE(first.size() == 3);
+  CHECK(first[0].message->body() == "0");
+  CHECK(first[0].state == PeekedMessage::State::kInFlight);
+  CHECK(first[1].message->body() == "1");
+  CHECK(first[2].message->body() == "2");
+  CHECK(q.peek(0).empty());
+  CHECK(q.peek(100).size() == 20);
+}
+
 }  // namespace shoal::storage
