@@ -43,6 +43,14 @@ std::size_t SubscriptionRegistry::active() const {
   return shared_->active.size();
 }
 
+std::vector<SubscriptionRegistry::Active> SubscriptionRegistry::list() const {
+  std::lock_guard lock(shared_->mutex);
+  std::vector<Active> out;
+  out.reserve(shared_->active.size());
+  for (const auto& [key, lease] : shared_->active) out.push_back({key, lease->started_});
+  return out;
+}
+
 SubscriptionRegistry::Lease::Lease(std::shared_ptr<Shared> shared, SubscriptionKey key, TimePoint started,
                                    std::optional<TokenBucket> budget)
     : shared_(std::move(shared)), key_(std::move(key)), started_(started), budget_(std::move(budget)) {}

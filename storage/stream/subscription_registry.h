@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/clock.h"
 #include "storage/stream/result.h"
@@ -53,6 +54,13 @@ class SubscriptionRegistry {
   Result<std::shared_ptr<Lease>> acquire(const SubscriptionKey& key, TimePoint now);
   // Leases held now.
   std::size_t active() const;
+  // Each held lease's key and start, in key order: what the console lists
+  // under a stream's consumers.
+  struct Active {
+    SubscriptionKey key;
+    TimePoint started;
+  };
+  std::vector<Active> list() const;
 
  private:
   struct Shared;

@@ -247,6 +247,23 @@ TEST_CASE("a lease frees its slot when dropped, and may outlive the registry") {
   CHECK(kept->budget() == nullptr);  // limits off
 }
 
+TEST_CASE("list names each held lease with its start, in key order; a released one is gone") {
+  SubscriptionRegistry registry;
+  CHECK(registry.list().empty());
+  auto second = *registry.acquire(key_for(1), TimePoint(20s));
+  auto first = *registry.acquire(key_for(0), TimePoint(30s));
+  auto held = registry.list();
+  REQUIRE(held.size() == 2);
+  CHECK(held[0].key == key_for(0));
+  CHECK(held[0].started == TimePoint(30s));
+  CHECK(held[1].key == key_for(1));
+  CHECK(held[1].started == TimePoint(20s));
+  second->release();
+  held = registry.list();
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].key.shard == 0);
+}
+
 TEST_CASE("a subscription's budget is 2 MiB/s and says when it has credit again") {
   ThroughputLimits limits;
   limits.enabled = true;
