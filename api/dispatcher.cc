@@ -166,6 +166,7 @@ struct Dispatcher::Impl {
                 faults,
                 metrics,
                 parked,
+                rates,
                 options.version,
                 options.storage_mode,
                 std::chrono::steady_clock::now(),
@@ -205,6 +206,7 @@ struct Dispatcher::Impl {
   FaultRules faults;
   Metrics metrics;
   ParkedPolls parked;
+  control::RateTracker rates;
   control::ControlEngines control;
   // Declared last: destroyed first, before the registries it observes.
   std::unique_ptr<DurableStore> store;

@@ -41,16 +41,20 @@ std::optional<double> parse_number(const std::string& text) {
 }
 
 nlohmann::json describe(const ControlEngines& e, std::size_t woken) {
-  const auto now = e.clock.now();
-  nlohmann::json out = {{"now_ms", storage::to_epoch_ms(now)},
-                        {"now", iso8601(now)},
-                        {"frozen", e.controlled != nullptr && e.controlled->frozen()},
-                        {"offset_ms", e.controlled != nullptr ? e.controlled->offset().count() : 0}};
+  nlohmann::json out = clock_state(e);
   if (woken > 0) out["long_polls_woken"] = woken;
   return out;
 }
 
 }  // namespace
+
+nlohmann::json clock_state(const ControlEngines& e) {
+  const auto now = e.clock.now();
+  return {{"now_ms", storage::to_epoch_ms(now)},
+          {"now", iso8601(now)},
+          {"frozen", e.controlled != nullptr && e.controlled->frozen()},
+          {"offset_ms", e.controlled != nullptr ? e.controlled->offset().count() : 0}};
+}
 
 ApiResponse clock(const ControlCall& call) {
   auto& e = call.engines;

@@ -1,10 +1,10 @@
-// What every control endpoint (health, reset, clock, peek, faults, metrics)
-// receives, and the helpers they share for reading parameters and answering
-// in JSON. Control endpoints live under /_shoal/ (plus LocalStack's
-// /_aws/sqs/messages), paths no AWS request uses: SQS queue paths start
-// with a 12-digit account, everything else is POST /. One file per family,
-// routed by control_router.cc. Thread-safe: a call is per request and the
-// engines lock themselves.
+// What every control endpoint (health, reset, clock, peek, faults, metrics,
+// the console's overview and record tail) receives, and the helpers
+// they share for reading parameters and answering in JSON. Control endpoints
+// live under /_shoal/ (plus LocalStack's /_aws/sqs/messages), paths no AWS
+// request uses: SQS queue paths start with a 12-digit account, everything
+// else is POST /. One file per family, routed by control_router.cc.
+// Thread-safe: a call is per request and the engines lock themselves.
 #pragma once
 
 #include <chrono>
@@ -18,6 +18,7 @@
 #include "api/control/fault_rules.h"
 #include "api/control/metrics.h"
 #include "api/control/parked_polls.h"
+#include "api/control/rate_tracker.h"
 #include "api/protocol/query_form.h"
 #include "api/request_context.h"
 #include "storage/clock.h"
@@ -35,6 +36,7 @@ struct ControlEngines {
   FaultRules& faults;
   Metrics& metrics;
   ParkedPolls& parked;
+  RateTracker& rates;  // the overview's rates, shared by every console
   std::string version;
   std::string storage_mode;
   std::chrono::steady_clock::time_point started;
@@ -72,5 +74,11 @@ ApiResponse kinesis_peek(const ControlCall& call);             // peek.cc
 ApiResponse faults(const ControlCall& call);                   // faults.cc
 ApiResponse metrics(const ControlCall& call);                  // metrics_endpoint.cc
 ApiResponse localstack_sqs_messages(const ControlCall& call);  // sqs_messages.cc
+ApiResponse overview(const ControlCall& call);                 // overview.cc
+ApiResponse kinesis_records(const ControlCall& call);          // record_tail.cc
+
+// {"now_ms", "now" (ISO 8601), "frozen", "offset_ms"}: GET /_shoal/clock's
+// answer, in the overview too (clock_control.cc).
+nlohmann::json clock_state(const ControlEngines& engines);
 
 }  // namespace shoal::api::control

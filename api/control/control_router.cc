@@ -27,6 +27,8 @@ constexpr std::array kRoutes = {
     Route{"/kinesis/shards", "GET", kinesis_peek},
     Route{"/faults", "GET POST DELETE", faults},
     Route{"/metrics", "GET", metrics},
+    Route{"/overview", "GET", overview},
+    Route{"/kinesis/records", "GET", kinesis_records},
 };
 
 // `path` equals `prefix` or continues it with '/'.
@@ -95,7 +97,8 @@ ApiResponse handle_control(const ApiRequest& request, const RequestContext& ctx,
                        "No control endpoint at " + request.path +
                            "; see /_shoal/health, /_shoal/reset, /_shoal/clock, "
                            "/_shoal/sqs/messages, "
-                           "/_shoal/kinesis/shards, /_shoal/faults, /_shoal/metrics.",
+                           "/_shoal/kinesis/shards, /_shoal/kinesis/records, /_shoal/faults, /_shoal/metrics, "
+                           "/_shoal/overview.",
                        ctx.request_id);
 }
 

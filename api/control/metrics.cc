@@ -80,6 +80,26 @@ void Metrics::record(std::size_t slot, int http_status, std::chrono::nanoseconds
   s.count.fetch_add(1, std::memory_order_relaxed);
 }
 
+std::vector<Metrics::ActionTotals> Metrics::totals() const {
+  std::vector<ActionTotals> out;
+  for (const auto& slot : slots_) {
+    const auto count = slot->count.load(std::memory_order_relaxed);
+    if (count == 0) continue;
+    ActionTotals t{slot->service, slot->action, count, 0, 0, slot->sum_ns.load(std::memory_order_relaxed)};
+    for (std::size_t i = 0; i < slot->statuses.size(); ++i) {
+      const auto n = slot->statuses[i].load(std::memory_order_relaxed);
+      const int status = i < kStatuses.size() ? kStatuses[i] : 0;  // "other" (dropped connections among them)
+      if (status >= 400 && status < 500) {
+        t.client_errors += n;
+      } else if (status >= 500 || status == 0) {
+        t.server_errors += n;
+      }
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
 std::string Metrics::render() const {
   std::string out;
   out +=

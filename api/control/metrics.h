@@ -41,6 +41,20 @@ class Metrics {
   }
   void count_fault() { faults_.fetch_add(1, std::memory_order_relaxed); }
 
+  // One slot's counts so far, for the console's rates.
+  struct ActionTotals {
+    std::string_view service;
+    std::string_view action;
+    std::uint64_t requests = 0;
+    std::uint64_t client_errors = 0;  // 4xx answers
+    std::uint64_t server_errors = 0;  // 5xx, dropped connections, any status not in kStatuses
+    std::uint64_t latency_ns = 0;     // summed over the requests
+  };
+  // Slots that saw a request, in slot order. Reads relaxed atomics: a
+  // request being counted may show in one figure and not yet in another.
+  std::vector<ActionTotals> totals() const;
+  std::uint64_t faults_injected() const { return faults_.load(std::memory_order_relaxed); }
+
   // shoal_requests_total, shoal_request_duration_seconds and
   // shoal_faults_injected_total; only slots that saw a request appear.
   std::string render() const;

@@ -1,11 +1,16 @@
 // Looking into the engines without changing them:
 //   GET /_shoal/sqs/messages?QueueUrl=<url>   (or
-//   queue=<name>[&account=..][&region=..])
-//       every message with its state (visible, in_flight, delayed), receive
-//       count and timestamps; nothing is received, no visibility changes.
+//   queue=<name>[&account=..][&region=..])[&limit=N]
+//       every message (or the first N in send order) with its state
+//       (visible, in_flight, delayed), receive count and timestamps; nothing
+//       is received, no visibility changes.
 //   GET /_shoal/kinesis/shards?StreamName=<name>   (or none: every stream)
-//       each shard's hash range, retained record count and bytes, and the
-//       sequence numbers of its oldest and newest records.
+//       each shard's hash range, parents, retained record count and bytes,
+//       records ever put, and the sequence numbers of its oldest and newest
+//       records.
+#include <charconv>
+#include <limits>
+
 #include "api/control/control_call.h"
 #include "api/control/peek_queue.h"
 #include "api/sqs/queue_address.h"
@@ -64,7 +69,10 @@ nlohmann::json render_stream(const storage::Stream& stream) {
                           {"EndingHashKey", storage::hash_key_to_string(p.shard.hash_key_range.end)}}},
                         {"StartingSequenceNumber", p.shard.starting_sequence_number},
                         {"Records", p.records},
-                        {"Bytes", p.bytes}};
+                        {"Bytes", p.bytes},
+                        {"RecordsPut", p.records_put}};
+    if (p.shard.parent_shard_id) s["ParentShardId"] = *p.shard.parent_shard_id;
+    if (p.shard.adjacent_parent_shard_id) s["AdjacentParentShardId"] = *p.shard.adjacent_parent_shard_id;
     if (p.shard.ending_sequence_number) s["EndingSequenceNumber"] = *p.shard.ending_sequence_number;
     if (p.first_sequence_number) s["FirstSequenceNumber"] = *p.first_sequence_number;
     if (p.last_sequence_number) s["LastSequenceNumber"] = *p.last_sequence_number;
@@ -84,9 +92,16 @@ nlohmann::json render_stream(const storage::Stream& stream) {
 ApiResponse sqs_peek(const ControlCall& call) {
   auto found = find_peek_queue(call);
   if (!found.queue) return control_error(found.status, found.code, found.message, call.ctx.request_id);
+  std::size_t limit = std::numeric_limits<std::size_t>::max();
+  if (auto text = call.param("limit")) {
+    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (text->empty() || ec != std::errc() || ptr != text->data() + text->size()) {
+      return control_error(400, "InvalidParameter", "limit must be a non-negative integer.", call.ctx.request_id);
+    }
+  }
   const auto counts = found.queue->counts();
   nlohmann::json messages = nlohmann::json::array();
-  for (const auto& p : found.queue->peek()) messages.push_back(render_message(p));
+  for (const auto& p : found.queue->peek(limit)) messages.push_back(render_message(p));
   nlohmann::json out = {
       {"QueueName", found.queue->key().name},
       {"Account", found.queue->key().account},
