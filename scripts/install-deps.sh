@@ -32,6 +32,9 @@ command -v node >/dev/null 2>&1 || extra+=(nodejs)
 # HTTP/2 tests and the h2c benchmark rows use nghttp and h2load.
 command -v h2load >/dev/null 2>&1 || extra+=(nghttp2-client)
 command -v npm >/dev/null 2>&1 || extra+=(npm)
+# The web console's browser tests drive Debian's Chromium with playwright-core
+# (tests/integration/console/run.sh).
+[ -x /usr/bin/chromium ] || extra+=(chromium)
 # The Go SDK v1 tests (query-protocol SQS) build against Debian's packaged SDK
 # in GOPATH mode (tests/integration/go/run.sh).
 command -v go >/dev/null 2>&1 || extra+=(golang-go)

@@ -1,5 +1,5 @@
 // What every control endpoint (health, reset, clock, peek, faults, metrics,
-// the console's overview and record tail) receives, and the helpers
+// the console's overview, record tail and assets) receives, and the helpers
 // they share for reading parameters and answering in JSON. Control endpoints
 // live under /_shoal/ (plus LocalStack's /_aws/sqs/messages), paths no AWS
 // request uses: SQS queue paths start with a 12-digit account, everything
@@ -76,6 +76,7 @@ ApiResponse metrics(const ControlCall& call);                  // metrics_endpoi
 ApiResponse localstack_sqs_messages(const ControlCall& call);  // sqs_messages.cc
 ApiResponse overview(const ControlCall& call);                 // overview.cc
 ApiResponse kinesis_records(const ControlCall& call);          // record_tail.cc
+ApiResponse console(const ControlCall& call);                  // console_assets.cc
 
 // {"now_ms", "now" (ISO 8601), "frozen", "offset_ms"}: GET /_shoal/clock's
 // answer, in the overview too (clock_control.cc).

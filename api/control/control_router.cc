@@ -29,6 +29,7 @@ constexpr std::array kRoutes = {
     Route{"/metrics", "GET", metrics},
     Route{"/overview", "GET", overview},
     Route{"/kinesis/records", "GET", kinesis_records},
+    Route{"/console", "GET HEAD", console},
 };
 
 // `path` equals `prefix` or continues it with '/'.
@@ -98,7 +99,7 @@ ApiResponse handle_control(const ApiRequest& request, const RequestContext& ctx,
                            "; see /_shoal/health, /_shoal/reset, /_shoal/clock, "
                            "/_shoal/sqs/messages, "
                            "/_shoal/kinesis/shards, /_shoal/kinesis/records, /_shoal/faults, /_shoal/metrics, "
-                           "/_shoal/overview.",
+                           "/_shoal/overview, /_shoal/console.",
                        ctx.request_id);
 }
 

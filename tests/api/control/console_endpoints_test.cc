@@ -1,6 +1,6 @@
 // The console's endpoints through the Dispatcher: the overview (regions,
 // queues with depths, totals and dead-letter links, streams, actions), the
-// record tail, the peek limit and shard lineage.
+// record tail, the peek limit and shard lineage, and the page's assets.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +55,13 @@ json ok(Dispatcher& d, ApiRequest r) {
   auto response = now(d, std::move(r));
   REQUIRE_MESSAGE(response.status == 200, response.body);
   return json::parse(response.body);
+}
+
+std::string header(const ApiResponse& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return {};
 }
 
 const json* named(const json& list, const std::string& name) {
@@ -246,6 +253,31 @@ TEST_CASE("shards show their parents and records put; peek takes a limit") {
   CHECK(peek["Messages"][1]["Body"] == "1");
   CHECK(peek["Counts"]["Visible"] == 5);
   CHECK(now(d, control("GET", "/_shoal/sqs/messages", "queue=q&limit=-1")).status == 400);
+}
+
+TEST_CASE("the console's page, script and style sheet are served from the binary") {
+  Dispatcher d({});
+  for (const auto* path : {"/_shoal/console", "/_shoal/console/", "/_shoal/console/index.html"}) {
+    auto page = now(d, control("GET", path));
+    CHECK(page.status == 200);
+    CHECK(page.content_type == "text/html; charset=utf-8");
+    CHECK(page.body.find("/_shoal/console/console.js") != std::string::npos);
+    // No inline script may run, whatever a name put into the page.
+    CHECK(header(page, "Content-Security-Policy").find("script-src 'self'") != std::string::npos);
+    CHECK(header(page, "X-Content-Type-Options") == "nosniff");
+  }
+  auto js = now(d, control("GET", "/_shoal/console/console.js"));
+  CHECK(js.content_type == "text/javascript; charset=utf-8");
+  CHECK(js.body.find("/_shoal/overview") != std::string::npos);
+  CHECK(js.body.find("innerHTML") == std::string::npos);
+  auto css = now(d, control("GET", "/_shoal/console/console.css"));
+  CHECK(css.content_type == "text/css; charset=utf-8");
+  CHECK_FALSE(css.body.empty());
+  auto head = now(d, control("HEAD", "/_shoal/console"));
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(now(d, control("GET", "/_shoal/console/other.js")).status == 404);
+  CHECK(now(d, control("POST", "/_shoal/console")).status == 405);
 }
 
 }  // namespace shoal::api
