@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import console_load
 import http2
 import peers
 import workloads
@@ -27,8 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, "..", "build")
 ALL_SERVERS = ("shoal", "nginx", "moto", "kinesalite", "kinesis-local")
 # recovery: shoal only, with --data-dir: restart time over a 1M-message log, disk per message and record.
+# consoles: shoal only, SendMessage c16 with 0 and 3 web consoles polling (console_load.py).
 ALL_STEPS = ("startup", "sqs-requests", "sqs-drains", "sqs-memory", "kinesis-requests", "kinesis-drain",
-             "durable", "recovery", "http2")
+             "durable", "recovery", "http2", "consoles")
 
 
 def parse_args():
@@ -48,7 +50,8 @@ def parse_args():
 STEP_OF = {"start-up": "startup", "SQS single requests": "sqs-requests", "SQS ceiling": "sqs-requests",
            "SQS drains": "sqs-drains", "SQS memory": "sqs-memory", "Kinesis single requests": "kinesis-requests",
            "Kinesis ceiling": "kinesis-requests", "Kinesis drain": "kinesis-drain", "durable writes": "durable",
-           "recovery and disk": "recovery", "HTTP/2 throughput": "http2", "HTTP/2 idle connections": "http2"}
+           "recovery and disk": "recovery", "HTTP/2 throughput": "http2", "HTTP/2 idle connections": "http2",
+           "open consoles": "consoles"}
 
 
 def main():
@@ -107,6 +110,7 @@ def main():
         elif "http2" in steps:
             step("HTTP/2 throughput", http2.throughput, shoal, settings, report)
             step("HTTP/2 idle connections", http2.idle_connections, shoal, settings, report)
+        step("open consoles", console_load.console_polling, shoal, settings, report)
         if steps & {"durable", "recovery"} and not shoal.accepts("--data-dir"):
             print("  durable rows: skipped, this build has no --data-dir", flush=True)
         elif steps & {"durable", "recovery"}:
