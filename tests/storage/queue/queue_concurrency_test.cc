@@ -224,4 +224,57 @@ TEST_CASE("long polls parked on a queue deleted under them are each woken once a
   CHECK_FALSE(registry.find(key_of("polled")));
 }
 
+TEST_CASE("a move task catching up from racing receivers, listers and a moving clock moves each message once") {
+  ManualClock clock;
+  QueueRegistry registry(clock);
+  auto dead = registry.create(key_of("dead"), {}, {}).queue;
+  auto dest = registry.create(key_of("dest"), {}, {}).queue;
+  constexpr int kMessages = 300;
+  for (int i = 0; i < kMessages; ++i) (void)dead->send(message("m" + std::to_string(i)));
+  REQUIRE(registry.move_tasks().start(key_of("dead"), key_of("dest"), 40).status.is_ok());
+
+  std::mutex mutex;
+  std::multiset<std::string> received;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  auto done = [&] {
+    std::lock_guard lock(mutex);
+    return static_cast<int>(received.size()) >= kMessages || !before_deadline(deadline);
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    // Time passes: the task may move 40 more each second. At most 20 s in
+    // all, so no receiver's 30 s visibility runs out between its receive and
+    // its delete (a message delivered again is no fault of the task's).
+    for (int s = 0; s < 20 && dead->counts().visible > 0 && !done(); ++s) {
+      clock.advance(1s);
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&] {  // receives catch the task up, as every SQS request does
+      while (!done()) {
+        for (const auto& m : registry.receive(*dest, 10, 30s)) {
+          CHECK(dest->delete_message(m.receipt_handle).is_ok());
+          std::lock_guard lock(mutex);
+          received.insert(std::string(m.message->body()));
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {  // ListMessageMoveTasks and a parked poll's next check
+    while (!done()) {
+      (void)registry.move_tasks().list(key_of("dead"), 10);
+      (void)registry.move_tasks().next_due();
+    }
+  });
+  join_all(threads);
+
+  CHECK(received.size() == kMessages);
+  CHECK(std::set<std::string>(received.begin(), received.end()).size() == received.size());
+  CHECK(dead->counts().visible == 0);
+  const auto tasks = registry.move_tasks().list(key_of("dead"), 10);
+  REQUIRE(tasks.size() == 1);
+  CHECK(tasks[0].moved == kMessages);
+}
+
 }  // namespace shoal::storage
