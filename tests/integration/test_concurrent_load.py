@@ -39,6 +39,11 @@ class ConcurrentLoadTest(unittest.TestCase):
         cls.data_dir = tempfile.mkdtemp(prefix="shoal-load-")
         cls.server = start_server("--threads", "4", "--data-dir", cls.data_dir, "--fsync", "always",
                                   startup_timeout=60.0)
+        # One client per service, shared by the threads (botocore clients are
+        # thread-safe; each call takes its own pooled connection, up to 10):
+        # making a client costs more than the calls these tests make.
+        cls.sqs_shared = sqs_client(cls.server.endpoint)
+        cls.kinesis_shared = kinesis_client(cls.server.endpoint)
 
     @classmethod
     def tearDownClass(cls):
@@ -48,10 +53,10 @@ class ConcurrentLoadTest(unittest.TestCase):
             shutil.rmtree(cls.data_dir, ignore_errors=True)
 
     def sqs(self):
-        return sqs_client(self.server.endpoint)
+        return self.sqs_shared
 
     def kinesis(self):
-        return kinesis_client(self.server.endpoint)
+        return self.kinesis_shared
 
     def advance_clock(self, seconds):
         self.server.advance_clock(seconds)
