@@ -61,9 +61,12 @@ class ConcurrentLoadTest(unittest.TestCase):
     def advance_clock(self, seconds):
         self.server.advance_clock(seconds)
 
+    def get(self, path):
+        with urllib.request.urlopen(self.server.endpoint + path, timeout=30) as resp:
+            return resp.read()
+
     def health(self):
-        with urllib.request.urlopen(self.server.endpoint + "/_shoal/health", timeout=30) as resp:
-            return json.loads(resp.read())
+        return json.loads(self.get("/_shoal/health"))
 
     # -- SQS ---------------------------------------------------------------
 
@@ -106,6 +109,8 @@ class ConcurrentLoadTest(unittest.TestCase):
                     if len(received) >= len(expected):
                         return
                 self.health()
+                self.get("/_shoal/metrics")
+                self.get("/_shoal/sqs/messages?queue=load-parallel")
                 self.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
                 time.sleep(0.05)
 
@@ -209,6 +214,7 @@ class ConcurrentLoadTest(unittest.TestCase):
                 with lock:
                     if writing[0] == 0:
                         return
+                self.get("/_shoal/kinesis/shards?StreamName=" + name)
                 for shard in k.list_shards(StreamName=name)["Shards"]:
                     it = k.get_shard_iterator(StreamName=name, ShardId=shard["ShardId"],
                                               ShardIteratorType="TRIM_HORIZON")["ShardIterator"]

@@ -88,8 +88,11 @@ TEST_CASE("group commit: records appended during one fsync all share the next on
 TEST_CASE(
     "group commit under free-running concurrent appenders syncs far less than once per record") {
   MemoryFileSystem fs;
-  // A slow disk: every sync takes a little while, as a real fsync does.
-  fs.set_sync_hook([] { std::this_thread::sleep_for(std::chrono::microseconds(300)); });
+  // A slow disk: every sync takes a while, as a real fsync does. 2 ms, not
+  // less: under ThreadSanitizer on a busy 2-core machine an append takes long
+  // enough that with 300 us too few others arrived during a sync (203 syncs
+  // for 400 records, 1 run in 40).
+  fs.set_sync_hook([] { std::this_thread::sleep_for(std::chrono::milliseconds(2)); });
   Opened o = open_journal(memory_options(fs));
   REQUIRE(o.journal);
   const std::uint64_t syncs_before = fs.sync_count();
