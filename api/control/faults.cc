@@ -24,7 +24,8 @@ constexpr std::int64_t kMaxLatencyMs = 60'000;
 constexpr std::size_t kMaxErrorCodeLength = 256;
 constexpr std::size_t kMaxMessageLength = 1024;
 
-// An error code goes out in the x-amzn-ErrorType header and the query XML
+// An error code goes out in a header (x-amzn-ErrorType, or SQS's
+// x-amzn-query-error) and the query XML
 // <Code>: letters, digits and the punctuation AWS codes use.
 bool is_error_code(std::string_view code) {
   for (char c : code) {

@@ -50,7 +50,9 @@ ApiResponse render_json_empty_result(const JsonDialect& dialect, const std::stri
 ApiResponse render_json_error(const AwsError& error, const JsonDialect& dialect,
                               const std::string& request_id) {
   auto r = base_response(error.http_status, dialect, request_id);
-  r.headers.emplace_back("x-amzn-ErrorType", error.code);
+  // A query-compatible service (SQS) names the error in x-amzn-query-error
+  // only, as AWS answers; the others carry x-amzn-ErrorType.
+  if (!dialect.query_compatible) r.headers.emplace_back("x-amzn-ErrorType", error.code);
   if (dialect.query_compatible && !error.query_code.empty()) {
     r.headers.emplace_back("x-amzn-query-error",
                            error.query_code + (error.sender_fault ? ";Sender" : ";Receiver"));

@@ -1,7 +1,7 @@
 // AWS JSON 1.0 / 1.1: decodes request bodies and renders results and errors
-// (`{"__type", "message"}`, x-amzn-ErrorType, and for query-compatible
-// services such as SQS the x-amzn-query-error header that SDKs read the
-// legacy code from). Pure functions, thread-safe.
+// (`{"__type", "message"}` and x-amzn-ErrorType; for query-compatible
+// services such as SQS, x-amzn-query-error instead, which SDKs read the legacy
+// code from). Pure functions, thread-safe.
 #pragma once
 
 #include <string>

@@ -26,6 +26,7 @@ inline constexpr int kMaxKmsReuseSeconds = 86'400;
 inline constexpr int kMaxListQueuesResults = 1'000;
 inline constexpr std::size_t kMaxTagsPerQueue = 50;
 inline constexpr std::size_t kMaxPermissionLabelLength = 80;
+inline constexpr std::size_t kMaxPermissionActions = 7;  // "seven actions per statement"
 inline constexpr int kMinMaxReceiveCount = 1;  // RedrivePolicy maxReceiveCount
 inline constexpr int kMaxMaxReceiveCount = 1'000;
 inline constexpr std::size_t kMaxRedriveSourceQueueArns = 10;  // RedriveAllowPolicy byQueue

@@ -37,6 +37,11 @@ bool is_account_id(std::string_view text) {
 }
 
 std::optional<storage::QueueKey> parse_queue_url(std::string_view url, const RequestContext& ctx) {
+  // AWS takes a bare queue name for the caller's own queue (SendMessage(QueueUrl="orders")).
+  if (url.find('/') == std::string_view::npos) {
+    if (!is_valid_queue_name(url)) return std::nullopt;
+    return storage::QueueKey{ctx.account, ctx.region, std::string(url)};
+  }
   if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
     url.remove_prefix(scheme + 3);
     auto slash = url.find('/');

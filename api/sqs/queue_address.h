@@ -18,7 +18,8 @@ std::string queue_arn(const storage::QueueKey& key);
 // arn:<partition>:sqs:<region>:<account>:<name> with an aws* partition and a
 // 12-digit account; nullopt otherwise.
 std::optional<storage::QueueKey> parse_queue_arn(std::string_view arn);
-// The queue a URL names, in the caller's region; nullopt when malformed.
+// The queue a URL names, in the caller's region; a bare queue name names the
+// caller's own queue, as on AWS. nullopt when malformed.
 std::optional<storage::QueueKey> parse_queue_url(std::string_view url, const RequestContext& ctx);
 // 1 to 80 characters of [A-Za-z0-9_-], and for FIFO queues ending in ".fifo".
 bool is_valid_queue_name(std::string_view name);

@@ -296,7 +296,9 @@ Status Queue::change_visibility(std::string_view receipt_handle, std::chrono::se
     auto it = s.messages.find(h.seq);
     if (it == s.messages.end()) return Status::not_found("message does not exist");
     Entry& e = it->second;
-    if (e.nonce != h.nonce) {
+    // An earlier handle of a standard-queue message that is in flight again
+    // still changes its visibility, as AWS accepts (as for delete_message).
+    if (e.nonce != h.nonce && (s.fifo || e.where != Where::kInFlight)) {
       return Status::not_inflight("receipt handle is not the message's latest");
     }
     // With its latest handle, a message whose visibility ran out (and that no

@@ -175,10 +175,11 @@ class Queue {
   // FIFO: kHandleExpired when the handle is not the message's latest or its
   // visibility ran out (or was set to 0), as AWS answers.
   Status delete_message(std::string_view receipt_handle);
-  // kInvalidHandle as above; kNotFound when the message is gone; kNotInflight
-  // when the handle is not the latest one of the message (AWS accepts only the
-  // most recent handle; the message is left untouched). With the latest handle
-  // a message whose visibility already ran out is hidden again, as on AWS.
+  // kInvalidHandle as above; kNotFound when the message is gone. An older
+  // handle of a standard-queue message that is in flight again changes its
+  // visibility, as AWS accepts; otherwise an older handle is kNotInflight (FIFO
+  // always; the message is left untouched). With the latest handle a message
+  // whose visibility already ran out is hidden again, as on AWS.
   // The new timeout counts from now; 0 makes the message visible and wakes
   // waiters.
   Status change_visibility(std::string_view receipt_handle, std::chrono::seconds timeout);

@@ -44,8 +44,16 @@ ActionResult add_permission(const SqsCall& call) {
   }
   const auto* accounts = member(call.input, "AWSAccountIds");
   const auto* actions = member(call.input, "Actions");
-  if (accounts == nullptr || accounts->empty()) return ActionResult::fail(missing_parameter("AWSAccountId"));
-  if (actions == nullptr || actions->empty()) return ActionResult::fail(missing_parameter("ActionName"));
+  // AWS's order and wording (moto's AWS-checked tests): actions, principals,
+  // the seven-action limit of a statement, then each action's name.
+  if (actions == nullptr || actions->empty()) return ActionResult::fail(missing_parameter("Actions"));
+  if (accounts == nullptr || accounts->empty()) {
+    return ActionResult::fail(invalid_parameter("PrincipalId", "[]", "Unable to verify."));
+  }
+  if (actions->size() > limits::kMaxPermissionActions) {
+    return ActionResult::fail(error("OverLimit", std::to_string(actions->size()) + " Actions were found, maximum allowed is " +
+                                                     std::to_string(limits::kMaxPermissionActions) + "."));
+  }
   for (const auto& action : *actions) {
     const auto& name = action.get_ref<const std::string&>();
     if (auto refusal = add_permission_refusal(name)) {

@@ -29,6 +29,10 @@ ActionResult untag_queue(const SqsCall& call) {
   if (const auto* k = member(call.input, "TagKeys")) {
     for (const auto& key : *k) keys.push_back(key.get<std::string>());
   }
+  // AWS's answer to an empty list (moto's AWS-checked wording).
+  if (keys.empty()) {
+    return ActionResult::fail(invalid_parameter_value("Tag keys must be between 1 and 128 characters in length."));
+  }
   queue->untag(keys);
   return ActionResult::ok(nlohmann::json::object());
 }

@@ -412,7 +412,9 @@ TEST_CASE("a fault rule's error and message are bounded and printable") {
   REQUIRE(ok.status == 200);
   auto answered = now(d, sqs("ListQueues", json::object()));
   CHECK(answered.status == 400);
-  CHECK(header(answered, "x-amzn-ErrorType") == code);
+  // SQS names it in x-amzn-query-error, as AWS does (no x-amzn-ErrorType).
+  CHECK(header(answered, "x-amzn-query-error") == code + ";Sender");
+  CHECK(header(answered, "x-amzn-ErrorType").empty());
   CHECK(body_of(answered)["message"] == message);
 }
 

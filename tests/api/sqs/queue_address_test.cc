@@ -18,7 +18,11 @@ TEST_CASE("queue URLs use the caller's host and parse back from any host") {
   CHECK(*parsed == key);
   CHECK(sqs::parse_queue_url("http://h/000000000000/q/", ctx)->name == "q");
   CHECK_FALSE(sqs::parse_queue_url("http://h/notanaccount/q", ctx));
-  CHECK_FALSE(sqs::parse_queue_url("orders", ctx));
+  // A bare name is the caller's own queue, as AWS accepts it.
+  CHECK(*sqs::parse_queue_url("orders", ctx) == key);
+  CHECK(sqs::parse_queue_url("jobs.fifo", ctx)->name == "jobs.fifo");
+  CHECK_FALSE(sqs::parse_queue_url("not a name", ctx));
+  CHECK_FALSE(sqs::parse_queue_url("", ctx));
 }
 
 TEST_CASE("queue names: 1-80 of [A-Za-z0-9_-], optional .fifo within the 80") {

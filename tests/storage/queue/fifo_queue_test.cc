@@ -315,4 +315,15 @@ TEST_CASE("standard queues keep the group id of fair queues and have no sequence
   CHECK(got[0].message->sequence_number().empty());
 }
 
+TEST_CASE_FIXTURE(FifoFixture, "an earlier handle does not change the visibility of a FIFO message in flight again") {
+  queue.send(fifo_message("m", "g"));
+  auto first = queue.receive(1, 1s);
+  REQUIRE(first.size() == 1);
+  clock.advance(1s);
+  auto second = queue.receive(1, 30s);
+  REQUIRE(second.size() == 1);
+  CHECK(queue.change_visibility(first[0].receipt_handle, 0s).code() == Status::Code::kNotInflight);
+  CHECK(queue.counts().in_flight == 1);  // untouched
+}
+
 }  // namespace shoal::storage
