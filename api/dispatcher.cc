@@ -171,6 +171,7 @@ struct Dispatcher::Impl {
                 options.storage_mode,
                 std::chrono::steady_clock::now(),
                 {}} {
+    queues.set_recreate_delay(options.sqs_recreate_delay);
     if (!options.durable) return;
     std::string error;
     storage::durability::OpenReport report;

@@ -31,6 +31,8 @@ struct DispatcherOptions {
   // /_shoal/clock); otherwise that clock, which the endpoints do not move.
   const storage::Clock* clock = nullptr;
   storage::StreamRegistryOptions kinesis;  // status delays, limits
+  // How long a deleted queue's name stays refused (QueueDeletedRecently); 0: off.
+  std::chrono::seconds sqs_recreate_delay{0};
   // Durable storage under durable->journal.dir; nullopt: in memory only.
   std::optional<storage::durability::DurableOptions> durable;
   // With durable storage: park the answer until the log says durable (true),

@@ -279,10 +279,15 @@ ConfigResult parse_config_text(const std::string& text, std::string_view file_na
       if (root.IsNull()) return {std::nullopt, file + ": the file is empty; expected queues, streams or accounts"};
       fail(root, std::string("expected a mapping with queues, streams or accounts, found ") + kind_of(root));
     }
-    check_keys(root, "top level", {"queues", "streams", "accounts", "auth"});
+    check_keys(root, "top level", {"queues", "streams", "accounts", "auth", "sqs_delay_recently_deleted"});
     Reader reader(file);
     StartupConfig config;
     if (const YAML::Node auth = root["auth"]) reader.auth(auth, config);
+    if (const YAML::Node delay = root["sqs_delay_recently_deleted"]) {
+      const std::string text = delay.IsScalar() ? delay.Scalar() : "";
+      if (text != "true" && text != "false") fail(delay, "sqs_delay_recently_deleted: expected true or false");
+      config.sqs_delay_recently_deleted = text == "true";
+    }
     reader.scope(root, std::string(api::kDefaultAccount), std::string(api::kDefaultRegion), "", config);
     if (const YAML::Node accounts = root["accounts"]) reader.accounts(accounts, config);
     return {std::move(config), {}};

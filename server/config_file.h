@@ -14,6 +14,7 @@
 //   accounts:
 //     "123456789012":
 //       eu-west-1: {queues: [...], streams: [...]}
+//   sqs_delay_recently_deleted: true|false   (--sqs-delay-recently-deleted)
 //
 // Top-level queues and streams belong to account 000000000000, us-east-1.
 #pragma once

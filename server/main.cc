@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "shoal: %s\n", error->c_str());
       return 2;
     }
+    // A flag or variable outranks the file.
+    if (!parsed.options->sqs_delay_recently_deleted) {
+      parsed.options->sqs_delay_recently_deleted = startup.config->sqs_delay_recently_deleted;
+    }
     shoal::server::Server server(std::move(*parsed.options));
     if (!startup.config->empty()) {
       auto applied = shoal::server::apply_startup_config(server.dispatcher(), *startup.config);

@@ -169,6 +169,18 @@ const std::array kFlags{
          "2 MiB/s) with ProvisionedThroughputExceededException, on the emulator's clock",
          [](const Options& o) { return std::string(o.kinesis_throttle ? "true" : "false"); },
          set_bool<&Options::kinesis_throttle>},
+    Flag{"--sqs-delay-recently-deleted", "SQS_DELAY_RECENTLY_DELETED", "BOOL",
+         "true: CreateQueue refuses a name deleted less than 60 s before (AWS's QueueDeletedRecently), on the "
+         "emulator's clock; off by default, as fixtures recreate queues at once",
+         [](const Options& o) {
+           return std::string(!o.sqs_delay_recently_deleted ? "false (or the --config file's)"
+                                                            : *o.sqs_delay_recently_deleted ? "true" : "false");
+         },
+         [](Options& o, std::string_view v) -> std::optional<std::string> {
+           if (v != "true" && v != "1" && v != "false" && v != "0") return "expected true or false";
+           o.sqs_delay_recently_deleted = v == "true" || v == "1";
+           return std::nullopt;
+         }},
     Flag{"--config", "SHOAL_CONFIG", "FILE",
          "YAML or JSON file of queues and streams to create at start-up (idempotent; see README)",
          [](const Options& o) { return o.config_file.empty() ? std::string("(none)") : o.config_file; },

@@ -52,6 +52,10 @@ struct Options {
   // 5 GetRecords/s and 2 MiB/s read), on the emulator's clock. Off: every
   // call passes, as tests usually want.
   bool kinesis_throttle = false;
+  // AWS's QueueDeletedRecently: a deleted queue's name is refused to
+  // CreateQueue for 60 s. nullopt: as the --config file says, else off
+  // (fixtures delete and recreate queues all the time).
+  std::optional<bool> sqs_delay_recently_deleted;
   // Start-up configuration (server/startup_config.h): queues and streams
   // created before the server listens. Empty: none.
   std::string config_file;      // YAML or JSON

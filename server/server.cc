@@ -54,6 +54,7 @@ api::DispatcherOptions dispatcher_options(const Options& options) {
   delays.consumer_remove = options.kinesis_consumer_delay;
   out.kinesis.limits.shard_limit = static_cast<int>(options.kinesis_shard_limit);
   out.kinesis.limits.throughput.enabled = options.kinesis_throttle;
+  if (options.sqs_delay_recently_deleted.value_or(false)) out.sqs_recreate_delay = std::chrono::seconds(60);
   if (!options.data_dir.empty()) {
     storage::durability::DurableOptions durable;
     durable.journal.dir = options.data_dir;

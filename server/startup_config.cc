@@ -12,6 +12,7 @@ void StartupConfig::append(StartupConfig other) {
                 std::make_move_iterator(other.queues.end()));
   streams.insert(streams.end(), std::make_move_iterator(other.streams.begin()),
                  std::make_move_iterator(other.streams.end()));
+  if (other.sqs_delay_recently_deleted) sqs_delay_recently_deleted = other.sqs_delay_recently_deleted;
   if (other.auth_mode) auth_mode = std::move(other.auth_mode);
   auth_keys.insert(auth_keys.end(), std::make_move_iterator(other.auth_keys.begin()),
                    std::make_move_iterator(other.auth_keys.end()));

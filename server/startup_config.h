@@ -47,6 +47,8 @@ struct StartupConfig {
   // The config file's auth section; flags and variables win over the mode.
   std::optional<std::string> auth_mode;
   std::vector<AuthKey> auth_keys;
+  // The file's top-level sqs_delay_recently_deleted (--sqs-delay-recently-deleted).
+  std::optional<bool> sqs_delay_recently_deleted;
 
   bool empty() const { return queues.empty() && streams.empty(); }
   void append(StartupConfig other);

@@ -1,8 +1,11 @@
 #include "api/sqs/message_input.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/common/digest.h"
@@ -131,17 +134,51 @@ bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-bool is_valid_attribute_name(std::string_view name) {
-  if (name.empty() || name.size() > limits::kMaxAttributeNameLength) return false;
-  if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
-  if (starts_with_ignoring_case(name, "aws.") || starts_with_ignoring_case(name, "amazon.")) return false;
-  // Non-ASCII letters are accepted as on AWS; ASCII is limited to [A-Za-z0-9_.-].
-  for (char c : name) {
-    auto u = static_cast<unsigned char>(c);
-    bool ok = u >= 0x80 || std::isalnum(u) || c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
+// Latin letters with diacritics (U+00C0-U+017F but the signs U+00D7 and
+// U+00F7), which AWS accepts in attribute names ("attr.1\u00f8\u00df\u00e4" is
+// valid in LocalStack's AWS-validated test_send_message_with_invalid_string_attributes)
+// though the guide lists only ASCII; other non-ASCII ("\u00a7") is refused there.
+bool is_accepted_non_ascii_letter(std::uint32_t cp) { return cp >= 0xC0 && cp <= 0x17F && cp != 0xD7 && cp != 0xF7; }
+
+bool has_only_attribute_name_characters(std::string_view name) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
+      continue;
+    }
+    // Every accepted letter is two bytes of UTF-8 (C3 xx, C4 xx or C5 xx); the
+    // JSON and query decoders have checked the encoding.
+    if (i + 1 >= name.size() || c < 0xC3 || c > 0xC5) return false;
+    const std::uint32_t cp =
+        (static_cast<std::uint32_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(name[++i]) & 0x3F);
+    if (!is_accepted_non_ascii_letter(cp)) return false;
   }
   return true;
+}
+
+// Why AWS refuses a message attribute name, or nullopt. The wording is
+// LocalStack's (AWS's is not recorded); the rules are the developer guide's:
+// at most 256 characters of A-Z a-z 0-9 _ - . (and the letters above), not
+// starting with AWS. or Amazon. in any case, not starting or ending with a
+// period, no two periods in a row.
+std::optional<std::string> attribute_name_refusal(std::string_view name) {
+  if (name.size() > limits::kMaxAttributeNameLength) {
+    return "Message (user) attribute names must be shorter than 256 Bytes";
+  }
+  if (!has_only_attribute_name_characters(name)) {
+    return "Message (user) attributes name can only contain upper and lower score characters, digits, periods, "
+           "hyphens and underscores. ";
+  }
+  if (starts_with_ignoring_case(name, "aws.") || starts_with_ignoring_case(name, "amazon.") || name.front() == '.' ||
+      name.back() == '.') {
+    return "You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. These strings are reserved "
+           "for internal use. Additionally, they cannot start or end with '.'.";
+  }
+  if (name.find("..") != std::string_view::npos) {
+    return "Message (user) attribute name must not have successive '.' characters.";
+  }
+  return std::nullopt;
 }
 
 // 1-128 characters of alphanumerics and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~).
@@ -243,9 +280,9 @@ std::variant<storage::NewMessage, AwsError> read_new_message(const nlohmann::jso
                                      "] exceeds the allowed maximum [10].");
     }
     for (const auto& [name, value] : attributes->items()) {
-      if (!is_valid_attribute_name(name)) {
-        return invalid_parameter_value("Message (user) attribute name '" + name + "' is invalid.");
-      }
+      // AWS's words for an empty name (its answer is quoted in aws/aws-sdk-php#694).
+      if (name.empty()) return invalid_parameter_value("The request must contain non-empty message attribute name.");
+      if (auto refusal = attribute_name_refusal(name)) return invalid_parameter_value(std::move(*refusal));
       auto attribute = read_attribute(name, value);
       if (auto* error = std::get_if<AwsError>(&attribute)) return *error;
       message.attributes.emplace(name, std::move(std::get<storage::MessageAttribute>(attribute)));

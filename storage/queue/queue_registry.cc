@@ -47,10 +47,27 @@ Status QueueRegistry::remove(const QueueKey& key) {
     queue = std::move(it->second);
     queues_.erase(it);
     by_id_.erase(queue->durable_id());
+    if (recreate_delay_.count() > 0) {
+      const TimePoint now = clock_.now();
+      std::erase_if(deleted_at_, [&](const auto& entry) { return entry.second + recreate_delay_ <= now; });
+      deleted_at_[key] = now;
+    }
     if (observer_ != nullptr) observer_->on_change(QueueDeleted{queue->durable_id()});
   }
   queue->close();  // wakes long polls outside the registry lock
   return Status::ok();
+}
+
+void QueueRegistry::set_recreate_delay(std::chrono::seconds delay) {
+  std::unique_lock lock(mutex_);
+  recreate_delay_ = delay;
+  if (delay.count() <= 0) deleted_at_.clear();
+}
+
+bool QueueRegistry::deleted_recently(const QueueKey& key) const {
+  std::shared_lock lock(mutex_);
+  auto it = deleted_at_.find(key);
+  return it != deleted_at_.end() && clock_.now() < it->second + recreate_delay_;
 }
 
 std::vector<std::shared_ptr<Queue>> QueueRegistry::list(const std::string& account,
@@ -188,6 +205,9 @@ std::size_t QueueRegistry::clear(const std::optional<std::string>& account) {
   for (const auto& key : keys) {
     if (remove(key).is_ok()) ++removed;  // logged and closed like DeleteQueue
   }
+  // A reset starts afresh: no deletion before it is waited out.
+  std::unique_lock lock(mutex_);
+  std::erase_if(deleted_at_, [&](const auto& entry) { return !account || entry.first.account == *account; });
   return removed;
 }
 

@@ -42,6 +42,13 @@ class QueueRegistry {
   std::shared_ptr<Queue> find(const QueueKey& key) const;
   // Removes and closes the queue; kNotFound when absent.
   Status remove(const QueueKey& key);
+  // AWS refuses to create a queue under the name of one deleted less than 60 s
+  // before (QueueDeletedRecently). 0 (the default) turns the wait off:
+  // fixtures delete and recreate queues all the time. Not kept across
+  // restarts; clear() forgets the deletions of the accounts it clears.
+  void set_recreate_delay(std::chrono::seconds delay);
+  // True while the queue deleted under `key` is within that delay.
+  bool deleted_recently(const QueueKey& key) const;
   // Queues of one account and region whose name starts with prefix, by name.
   std::vector<std::shared_ptr<Queue>> list(const std::string& account, const std::string& region,
                                            const std::string& prefix) const;
@@ -93,6 +100,8 @@ class QueueRegistry {
   QueueObserver* observer_ = nullptr;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<Queue>> by_id_;  // same queues as queues_
+  std::chrono::seconds recreate_delay_{0};
+  std::map<QueueKey, TimePoint> deleted_at_;  // only while recreate_delay_ > 0
 };
 
 }  // namespace shoal::storage

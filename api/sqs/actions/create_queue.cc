@@ -38,6 +38,12 @@ ActionResult create_queue(const SqsCall& call) {
   if (auto error = check_dead_letter_target(call.queues, key, wanted, requested_redrive_policy(attributes))) {
     return ActionResult::fail(*error);
   }
+  // Checked only when no queue holds the name: an existing one is answered as usual.
+  if (!call.queues.find(key) && call.queues.deleted_recently(key)) {
+    return ActionResult::fail(sqs::error("QueueDeletedRecently",
+                                         "You must wait 60 seconds after deleting a queue before you can create "
+                                         "another with the same name."));
+  }
   auto result = call.queues.create(key, wanted, std::move(tags));
   if (!result.created) {
     if (auto differing = first_differing_attribute(*attributes, result.queue->attributes())) {

@@ -51,8 +51,9 @@ ActionResult add_permission(const SqsCall& call) {
     return ActionResult::fail(invalid_parameter("PrincipalId", "[]", "Unable to verify."));
   }
   if (actions->size() > limits::kMaxPermissionActions) {
-    return ActionResult::fail(error("OverLimit", std::to_string(actions->size()) + " Actions were found, maximum allowed is " +
-                                                     std::to_string(limits::kMaxPermissionActions) + "."));
+    return ActionResult::fail(sqs::error("OverLimit", std::to_string(actions->size()) +
+                                                          " Actions were found, maximum allowed is " +
+                                                          std::to_string(limits::kMaxPermissionActions) + "."));
   }
   for (const auto& action : *actions) {
     const auto& name = action.get_ref<const std::string&>();

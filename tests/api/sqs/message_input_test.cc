@@ -37,6 +37,48 @@ TEST_CASE("message bodies: AWS's allowed characters, at every position of a long
   }
 }
 
+// The error an attribute named `name` gets; empty when accepted.
+std::string name_error(const std::string& name) {
+  nlohmann::json entry = {{"MessageBody", "b"},
+                          {"MessageAttributes", {{name, {{"DataType", "String"}, {"StringValue", "v"}}}}}};
+  auto result = read_new_message(entry, storage::QueueAttributes{}, RequestContext{}, MessageSource::kSingle);
+  if (const auto* error = std::get_if<AwsError>(&result)) {
+    CHECK(error->code == "InvalidParameterValueException");
+    return error->message;
+  }
+  return {};
+}
+
+TEST_CASE("attribute names: the guide's characters and Latin letters, no reserved prefix, no stray periods") {
+  for (const std::string& ok : {std::string("a"), std::string("SOME_Valid.attribute-Name"), std::string(256, 'L'),
+                                std::string("attr.1\xC3\xB8\xC3\x9F\xC3\xA4"), std::string("\xC3\x80\xC5\xBF"),
+                                std::string("awsx"), std::string("x.AWS.y")}) {
+    CAPTURE(ok);
+    CHECK(name_error(ok).empty());
+  }
+  const std::string characters =
+      "Message (user) attributes name can only contain upper and lower score characters, digits, periods, hyphens "
+      "and underscores. ";
+  const std::string reserved =
+      "You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. These strings are reserved for "
+      "internal use. Additionally, they cannot start or end with '.'.";
+  for (const std::string& bad :
+       {std::string("Invalid-!-attr"), std::string("a b"), std::string("Invalid-\xC2\xA7-attr"),
+        std::string("x\xC3\x97y"), std::string("x\xC3\xB7y"), std::string("\xD0\x96"),
+        std::string("\xF0\x9F\x98\x80"), std::string("a/b"), std::string("a:b")}) {
+    CAPTURE(bad);
+    CHECK(name_error(bad) == characters);
+  }
+  for (const std::string& bad : {std::string("AWS.x"), std::string("aWs.x"), std::string("AMAZON.-Invalid-attr"),
+                                 std::string(".x"), std::string("x.")}) {
+    CAPTURE(bad);
+    CHECK(name_error(bad) == reserved);
+  }
+  CHECK(name_error("Invalid..Name") == "Message (user) attribute name must not have successive '.' characters.");
+  CHECK(name_error(std::string(257, 'L')) == "Message (user) attribute names must be shorter than 256 Bytes");
+  CHECK(name_error("") == "The request must contain non-empty message attribute name.");
+}
+
 // The error a Number attribute holding `value` gets; empty when accepted.
 std::string number_error(const std::string& value) {
   nlohmann::json entry = {{"MessageBody", "b"},

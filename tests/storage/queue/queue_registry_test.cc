@@ -107,4 +107,38 @@ TEST_CASE("a queue created again under the same name rejects the old queue's han
   CHECK(fresh.queue->counts().in_flight == 1);
 }
 
+TEST_CASE("with a recreate delay a deleted name counts as recently deleted until it passes") {
+  using namespace std::chrono_literals;
+  ManualClock clock;
+  QueueRegistry registry(clock);
+  const QueueKey key{"111111111111", "us-east-1", "orders"};
+  const QueueKey other{"222222222222", "us-east-1", "orders"};
+  registry.create(key, {}, {});
+  REQUIRE(registry.remove(key).is_ok());
+  CHECK_FALSE(registry.deleted_recently(key));  // off by default
+
+  registry.set_recreate_delay(60s);
+  registry.create(key, {}, {});
+  registry.create(other, {}, {});
+  REQUIRE(registry.remove(key).is_ok());
+  REQUIRE(registry.remove(other).is_ok());
+  CHECK(registry.deleted_recently(key));
+  clock.advance(59s);
+  CHECK(registry.deleted_recently(key));
+  clock.advance(1s);
+  CHECK_FALSE(registry.deleted_recently(key));
+
+  // clear() forgets the deletions of the account it clears, and only those.
+  clock.advance(1s);
+  registry.create(key, {}, {});
+  REQUIRE(registry.remove(key).is_ok());
+  registry.create(other, {}, {});
+  REQUIRE(registry.remove(other).is_ok());
+  registry.clear(std::string("111111111111"));
+  CHECK_FALSE(registry.deleted_recently(key));
+  CHECK(registry.deleted_recently(other));
+  registry.set_recreate_delay(0s);
+  CHECK_FALSE(registry.deleted_recently(other));
+}
+
 }  // namespace shoal::storage
