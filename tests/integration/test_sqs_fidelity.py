@@ -37,6 +37,13 @@ def sqs_client(endpoint):
                       connect_timeout=5, read_timeout=30))
 
 
+def setUpModule():
+    expected = os.environ.get("SHOAL_EXPECT_SQS_PROTOCOL")
+    protocol = sqs_client("http://127.0.0.1:1").meta.service_model.protocol
+    if expected and expected != protocol:
+        raise RuntimeError("expected a boto3 speaking %r to SQS; this one speaks %r" % (expected, protocol))
+
+
 def S(value):
     return {"DataType": "String", "StringValue": value}
 
@@ -144,6 +151,8 @@ class AddPermissionTest(FidelityTestCase):
         self.add(url, ["111111111111"], eight[:7])
 
     def test_no_principal_and_no_action(self):
+        if self.query:
+            self.skipTest("the query protocol cannot send an empty list")
         _, url = self.new_queue()
         with self.assertRaises(ClientError) as cm:
             self.add(url, [], ["ReceiveMessage"])
