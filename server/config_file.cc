@@ -284,9 +284,9 @@ ConfigResult parse_config_text(const std::string& text, std::string_view file_na
     StartupConfig config;
     if (const YAML::Node auth = root["auth"]) reader.auth(auth, config);
     if (const YAML::Node delay = root["sqs_delay_recently_deleted"]) {
-      const std::string text = delay.IsScalar() ? delay.Scalar() : "";
-      if (text != "true" && text != "false") fail(delay, "sqs_delay_recently_deleted: expected true or false");
-      config.sqs_delay_recently_deleted = text == "true";
+      const std::string value = delay.IsScalar() ? delay.Scalar() : "";
+      if (value != "true" && value != "false") fail(delay, "sqs_delay_recently_deleted: expected true or false");
+      config.sqs_delay_recently_deleted = value == "true";
     }
     reader.scope(root, std::string(api::kDefaultAccount), std::string(api::kDefaultRegion), "", config);
     if (const YAML::Node accounts = root["accounts"]) reader.accounts(accounts, config);
