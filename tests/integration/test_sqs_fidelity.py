@@ -294,14 +294,16 @@ class QueueDeletedRecentlySettingTest(unittest.TestCase):
     def refused_after_delete(self, *args, env=None):
         with ShoalServer(*args, env=env) as server:
             sqs = sqs_client(server.endpoint)
-            name = "fid-%s" % uuid.uuid4().hex[:12]
-            sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName=name)["QueueUrl"])
             try:
+                name = "fid-%s" % uuid.uuid4().hex[:12]
+                sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName=name)["QueueUrl"])
                 sqs.create_queue(QueueName=name)
                 return False
             except ClientError as e:
                 self.assertEqual(e.response["Error"]["Code"], "AWS.SimpleQueueService.QueueDeletedRecently")
                 return True
+            finally:
+                sqs.close()
 
     def test_variable_and_config_file(self):
         self.assertTrue(self.refused_after_delete(env={"SQS_DELAY_RECENTLY_DELETED": "true"}))
