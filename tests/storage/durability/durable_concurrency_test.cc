@@ -14,6 +14,7 @@
 #include "storage/durability/change_codec.h"
 #include "storage/durability/durable_store.h"
 #include "storage/journal/journal_files.h"
+#include "tests/storage/durability/durable_node.h"
 
 namespace shoal::storage::durability {
 namespace {
@@ -25,41 +26,8 @@ const std::string kRegion = "us-east-1";
 
 QueueKey queue_key(const std::string& name) { return {kAccount, kRegion, name}; }
 
-struct Node {
-  Node(const Clock& base, journal::MemoryFileSystem& disk) : clock(base), queues(clock), streams(clock, options()) {
-    DurableOptions o;
-    o.journal.dir = "/data";
-    o.journal.files = &disk;
-    o.journal.retry_interval_ms = 1;
-    std::string error;
-    store = DurableStore::open(o, queues, streams, &clock, &report, &error);
-    REQUIRE_MESSAGE(store, error);
-  }
-  static StreamRegistryOptions options() {
-    StreamRegistryOptions o;
-    o.iterator_key = "kept in the data dir";
-    return o;
-  }
-  std::vector<std::string> state() {
-    for (const auto& q : queues.all()) (void)q->counts();
-    std::vector<std::string> out;
-    queues.snapshot([&](const QueueChange& c) { out.push_back(encode_change(c)); });
-    streams.snapshot([&](const StreamChange& c) { out.push_back(encode_change(c)); });
-    return out;
-  }
-
-  ReplayClock clock;
-  QueueRegistry queues;
-  StreamRegistry streams;
-  OpenReport report;
-  std::unique_ptr<DurableStore> store;
-};
-
-NewMessage msg(const std::string& body) {
-  NewMessage m;
-  m.body = body;
-  return m;
-}
+using Node = testing::DurableNode;
+constexpr auto msg = testing::message_with_body;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 
 #include "storage/durability/change_codec.h"
 #include "storage/journal/journal_files.h"
+#include "tests/storage/durability/durable_node.h"
 #include "storage/journal/journal_format.h"
 
 namespace shoal::storage::durability {
@@ -24,47 +25,8 @@ using namespace std::chrono_literals;
 const QueueKey kQueue{"123456789012", "us-east-1", "jobs"};
 const StreamKey kStream{"123456789012", "us-east-1", "clicks"};
 
-struct Node {
-  Node(const Clock& base, journal::MemoryFileSystem& disk) : clock(base), queues(clock), streams(clock, options()) {
-    DurableOptions o;
-    o.journal.dir = "/data";
-    o.journal.files = &disk;
-    o.journal.retry_interval_ms = 1;
-    std::string error;
-    store = DurableStore::open(o, queues, streams, &clock, &report, &error);
-    REQUIRE_MESSAGE(store, error);
-  }
-  static StreamRegistryOptions options() {
-    StreamRegistryOptions o;
-    o.iterator_key = "kept in the data dir";
-    return o;
-  }
-  // Like a request: make the change, then wait until it is durable.
-  template <typename F>
-  void acked(F&& change) {
-    change();
-    store->wait_durable(DurableStore::take_thread_lsn());
-  }
-  std::vector<std::string> state() {
-    for (const auto& q : queues.list(kQueue.account, kQueue.region, "")) (void)q->counts();
-    std::vector<std::string> out;
-    queues.snapshot([&](const QueueChange& c) { out.push_back(encode_change(c)); });
-    streams.snapshot([&](const StreamChange& c) { out.push_back(encode_change(c)); });
-    return out;
-  }
-
-  ReplayClock clock;
-  QueueRegistry queues;
-  StreamRegistry streams;
-  OpenReport report;
-  std::unique_ptr<DurableStore> store;
-};
-
-NewMessage msg(const std::string& body) {
-  NewMessage m;
-  m.body = body;
-  return m;
-}
+using Node = testing::DurableNode;
+constexpr auto msg = testing::message_with_body;
 
 }  // namespace
 
