@@ -126,19 +126,11 @@ class CborReader {
     return read(&out, guide, 0) && pos_ == in_.size();
   }
 
-  bool over_budget() const { return over_budget_; }
+  bool over_budget() const { return budget_.exceeded(); }
 
  private:
   static constexpr int kMaxDepth = 256;
 
-  bool spend() {
-    if (built_ < kMaxDecodedValues) {
-      ++built_;
-      return true;
-    }
-    over_budget_ = true;
-    return false;
-  }
 
   // Reads one data item into *out, or checks it without building when out is
   // null (or the guide skips it).
@@ -148,7 +140,7 @@ class CborReader {
     const auto initial = static_cast<unsigned char>(in_[pos_]);
     const unsigned major = initial >> 5;
     // A tag stands for the value it tags, which counts instead of it.
-    if (out != nullptr && major != 6 && !spend()) return false;
+    if (out != nullptr && major != 6 && !budget_.spend()) return false;
     ++pos_;
     const unsigned info = initial & 0x1f;
     if (major == 7) return read_simple(out, info);
@@ -345,8 +337,7 @@ class CborReader {
 
   std::string_view in_;
   std::size_t pos_ = 0;
-  std::size_t built_ = 0;
-  bool over_budget_ = false;
+  ValueBudget budget_;
 };
 
 ApiResponse base(int status, const std::string& request_id) {

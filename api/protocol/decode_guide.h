@@ -6,7 +6,8 @@
 // map keeps at most one element past the model's max (enough for the
 // validator to report the length), the rest is checked and skipped; and
 // nesting follows the shape. Whatever the guide, every request builds at most
-// kMaxDecodedValues values. Immutable values over the immutable model:
+// kMaxDecodedValues values (a reader counts them in its ValueBudget).
+// Immutable values over the immutable model:
 // thread-safe.
 #pragma once
 
@@ -22,6 +23,25 @@ namespace shoal::api {
 // a full SendMessageBatch a few hundred); it caps what any body, however
 // shaped, can cost: a few megabytes at worst.
 inline constexpr std::size_t kMaxDecodedValues = 100'000;
+
+// The values one body reader has built against kMaxDecodedValues.
+class ValueBudget {
+ public:
+  // One more value; false (and the reader stops) past the budget.
+  bool spend() {
+    if (built_ < kMaxDecodedValues) {
+      ++built_;
+      return true;
+    }
+    exceeded_ = true;
+    return false;
+  }
+  bool exceeded() const { return exceeded_; }
+
+ private:
+  std::size_t built_ = 0;
+  bool exceeded_ = false;
+};
 
 // Why a body reader gave up.
 enum class DecodeFailure { kMalformed, kTooManyValues };

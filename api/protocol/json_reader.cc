@@ -25,7 +25,7 @@ class Reader {
     return p_ == end_;
   }
 
-  bool over_budget() const { return over_budget_; }
+  bool over_budget() const { return budget_.exceeded(); }
 
  private:
   void skip_space() {
@@ -40,19 +40,10 @@ class Reader {
     return true;
   }
 
-  // One more value built; false (and the reader stops) past the budget.
-  bool spend() {
-    if (built_ < kMaxDecodedValues) {
-      ++built_;
-      return true;
-    }
-    over_budget_ = true;
-    return false;
-  }
 
   bool value(json& out, const DecodeGuide& guide, int depth) {
     if (guide.skips()) return skip(depth);
-    if (p_ == end_ || !spend()) return false;
+    if (p_ == end_ || !budget_.spend()) return false;
     switch (*p_) {
       case '{':
         if (guide.opens_object()) return object(out, guide, depth + 1);
@@ -367,8 +358,7 @@ class Reader {
 
   const char* p_;
   const char* end_;
-  std::size_t built_ = 0;
-  bool over_budget_ = false;
+  ValueBudget budget_;
   std::string scratch_;  // skipped strings land here, then are dropped
 };
 
